@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything btsensor needs to build, test and run on Debian 12 (bookworm).
+# Idempotent; needs root (uses sudo when not root).
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+PKGS=(
+  build-essential meson ninja-build pkg-config python3
+  libdpdk-dev dpdk                      # dataplane (btsensor run), dpdk-testpmd for benchmarks
+  libhyperscan-dev                      # DPI
+  libtbb-dev                            # parallel replay
+  prometheus-cpp-dev                    # /metrics
+  libyaml-cpp-dev                       # config
+  libpcap-dev                           # replay
+  libgtest-dev libgmock-dev             # unit tests
+  libbenchmark-dev                      # micro-benchmarks
+  clang libclang-rt-14-dev              # fuzzing (libFuzzer)
+  clang-format                          # style check in CI
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

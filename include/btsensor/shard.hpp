@@ -1,0 +1,91 @@
+// One engine shard: the state and logic of one worker (one lcore, or one TBB task in replay).
+//
+// A shard owns the flows (and, through the models, the hosts) of the internal hosts that
+// shard_of() assigns to it. It takes bursts of raw frames with their timestamps and emits
+// events into its sink. It knows nothing of DPDK, files, sockets or clocks: `now` is the
+// packet time, and the driver calls advance() on an idle link so that timers still fire.
+//
+// Hot-path contract: process() does no allocation, no locking, no syscall, no exception.
+// All tables are sized at construction.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "btsensor/decode.hpp"
+#include "btsensor/events.hpp"
+#include "btsensor/flow_table.hpp"
+#include "btsensor/home_net.hpp"
+#include "btsensor/shard_stats.hpp"
+#include "btsensor/timer_wheel.hpp"
+
+namespace btsensor {
+
+struct RawPacket {
+  const uint8_t* data = nullptr;
+  uint32_t caplen = 0;    // bytes present at data
+  uint32_t wire_len = 0;  // length on the wire (≥ caplen)
+  Timestamp ts = 0;
+  LinkType link = LinkType::kEthernet;
+};
+
+struct FlowTimeouts {
+  Timestamp tcp_new = 60 * kNsPerSec;  // handshake not completed
+  Timestamp tcp_established = 600 * kNsPerSec;
+  Timestamp tcp_closed = 10 * kNsPerSec;  // after RST or FIN both ways: absorb stragglers
+  Timestamp udp = 180 * kNsPerSec;
+  Timestamp other = 120 * kNsPerSec;
+};
+
+enum class FlowOutput : uint8_t { kAll, kBittorrent, kNone };
+
+// Everything a shard needs, fixed at construction (control plane builds it once).
+struct EngineConfig {
+  HomeNet home_net = HomeNet::defaults();
+  uint32_t flow_capacity = 1u << 18;
+  FlowTimeouts timeouts;
+  FlowOutput flow_output = FlowOutput::kAll;
+  // At most this many timer expirations per advance() call: bounds the latency one burst can
+  // add on a worker when many flows time out together.
+  uint32_t expiry_budget = 512;
+  Timestamp timer_tick = kNsPerSec;
+};
+
+class Shard {
+ public:
+  Shard(const EngineConfig& cfg, EventSink& sink);
+  ~Shard();
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  // Processes a burst in order, then runs bounded timer work at the burst's last timestamp.
+  void process(std::span<const RawPacket> burst);
+  // Timer work without packets (idle link): fires due expirations, bounded by the budget.
+  // Returns the number of timers fired.
+  uint32_t advance(Timestamp now);
+  // Ends every flow with reason `shutdown` (end of capture, sensor stopping).
+  void flush(Timestamp now);
+
+  const ShardStats& stats() const { return stats_; }
+  uint32_t active_flows() const { return flows_.size(); }
+  Timestamp now() const { return now_; }
+
+ private:
+  void process_one(const RawPacket& p);
+  uint32_t lookup_or_create(const DecodedPacket& d, const FlowKey& key, uint64_t hash,
+                            bool src_is_a, Timestamp ts);
+  Timestamp timeout_of(const Flow& f) const;
+  void end_flow(uint32_t h, FlowEndReason reason);
+  uint32_t pick_victim();
+  void on_timer(uint32_t h);
+
+  const EngineConfig& cfg_;
+  EventSink& sink_;
+  FlowTable flows_;
+  TimerWheel flow_timers_;
+  ShardStats stats_;
+  Timestamp now_ = 0;  // high-water mark of packet time seen by this shard
+};
+
+}  // namespace btsensor

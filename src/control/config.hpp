@@ -1,0 +1,35 @@
+// The sensor's configuration: YAML → an immutable, validated struct.
+//
+// Every problem is reported as `file:line:col: key: message`, all of them at once (so
+// check-config can list every mistake in one run). Unknown keys are errors: a misspelt key
+// silently falling back to a default is how sensors end up watching the wrong network.
+#pragma once
+
+#include <string>
+
+#include "btsensor/result.hpp"
+#include "btsensor/shard.hpp"
+
+namespace btsensor {
+
+struct OutputConfig {
+  std::string eve = "-";  // "-" = stdout, else a file path (appended)
+  uint16_t community_id_seed = 0;
+};
+
+struct SensorConfig {
+  std::string path;  // where it was loaded from ("" = built-in defaults)
+  EngineConfig engine;
+  OutputConfig output;
+};
+
+// Parses and validates. On failure, diag holds one line per problem.
+Result<SensorConfig> load_config(const std::string& path, Diagnostics& diag);
+// Same, from text (tests); `name` is used in messages.
+Result<SensorConfig> parse_config(const std::string& text, const std::string& name,
+                                  Diagnostics& diag);
+
+// Parses "a/n,b/n" (the --home-net option).
+Result<HomeNet> parse_home_net_list(const std::string& csv);
+
+}  // namespace btsensor

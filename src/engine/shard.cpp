@@ -1,0 +1,195 @@
+#include "btsensor/shard.hpp"
+
+#include "btsensor/evidence.hpp"
+
+namespace btsensor {
+
+Shard::Shard(const EngineConfig& cfg, EventSink& sink)
+    : cfg_(cfg),
+      sink_(sink),
+      flows_(cfg.flow_capacity),
+      flow_timers_(cfg.flow_capacity, cfg.timer_tick) {}
+
+Shard::~Shard() = default;
+
+void Shard::process(std::span<const RawPacket> burst) {
+  for (const RawPacket& p : burst) process_one(p);
+  if (!burst.empty()) advance(now_);
+}
+
+uint32_t Shard::advance(Timestamp now) {
+  if (now > now_) now_ = now;
+  return flow_timers_.advance(now_, cfg_.expiry_budget, [this](uint32_t h) { on_timer(h); });
+}
+
+void Shard::flush(Timestamp now) {
+  if (now > now_) now_ = now;
+  flows_.for_each([this](uint32_t h, Flow&) { end_flow(h, FlowEndReason::kShutdown); });
+}
+
+Timestamp Shard::timeout_of(const Flow& f) const {
+  const FlowTimeouts& t = cfg_.timeouts;
+  switch (f.key.proto) {
+    case kProtoTcp:
+      return f.state == FlowState::kClosed        ? t.tcp_closed
+             : f.state == FlowState::kEstablished ? t.tcp_established
+                                                  : t.tcp_new;
+    case kProtoUdp:
+      return t.udp;
+    default:
+      return t.other;
+  }
+}
+
+void Shard::on_timer(uint32_t h) {
+  const Flow& f = flows_.at(h);
+  // Lazy re-arm: the timer was set for the activity known when it was armed; the flow may
+  // have seen packets since. Only a flow idle for its whole timeout ends here.
+  Timestamp deadline = f.last_ts + timeout_of(f);
+  if (deadline > now_) {
+    flow_timers_.schedule(h, deadline);
+  } else {
+    end_flow(h, FlowEndReason::kTimeout);
+  }
+}
+
+uint32_t Shard::pick_victim() {
+  // The flow whose timer is due first. Timers are re-armed lazily, so an active flow can
+  // still be armed for an early deadline: catch up a bounded number (8) of those first so
+  // that the victim is the most idle flow, not merely the oldest.
+  for (int tries = 0; tries < 8; ++tries) {
+    uint32_t v = flow_timers_.earliest();
+    if (v == TimerWheel::kNil) return v;
+    Timestamp real = flows_.at(v).last_ts + timeout_of(flows_.at(v));
+    if (real <= flow_timers_.deadline(v)) return v;
+    flow_timers_.schedule(v, real);
+  }
+  return flow_timers_.earliest();
+}
+
+void Shard::end_flow(uint32_t h, FlowEndReason reason) {
+  Flow& f = flows_.at(h);
+  bool emit = cfg_.flow_output == FlowOutput::kAll ||
+              (cfg_.flow_output == FlowOutput::kBittorrent && f.evidence != 0);
+  if (emit) {
+    FlowRecord r;
+    bool a = f.initiator_is_a;
+    r.tuple.src = a ? f.key.a : f.key.b;
+    r.tuple.dst = a ? f.key.b : f.key.a;
+    r.tuple.sport = a ? f.key.port_a : f.key.port_b;
+    r.tuple.dport = a ? f.key.port_b : f.key.port_a;
+    r.tuple.proto = f.key.proto;
+    r.flow_id = make_flow_id(f.key, f.first_ts);
+    r.start = f.first_ts;
+    r.end = f.last_ts;
+    r.bytes_toserver = f.bytes[0];
+    r.bytes_toclient = f.bytes[1];
+    r.pkts_toserver = f.pkts[0];
+    r.pkts_toclient = f.pkts[1];
+    HostKey hk = host_key(cfg_.home_net, r.tuple.src, r.tuple.dst);
+    r.host = hk.host;
+    r.host_internal = hk.internal;
+    r.vlan = f.vlan;
+    r.state = f.state;
+    r.reason = reason;
+    r.tcp_flags_ts = f.tcp_flags[0];
+    r.tcp_flags_tc = f.tcp_flags[1];
+    r.evidence = f.evidence;
+    r.confidence = f.confidence;
+    r.bittorrent = (f.evidence & kBittorrentProtocolEvidence) != 0;
+    sink_.on_flow(r);
+  }
+  stats_.flows_ended[size_t(reason)].add();
+  flow_timers_.cancel(h);
+  flows_.erase(h);
+  stats_.flows_active.set(flows_.size());
+}
+
+uint32_t Shard::lookup_or_create(const DecodedPacket& d, const FlowKey& key, uint64_t hash,
+                                 bool src_is_a, Timestamp ts) {
+  uint32_t h = flows_.find(key, hash);
+  if (h != FlowTable::kNil) {
+    Flow& f = flows_.at(h);
+    bool expired = ts - f.last_ts >= timeout_of(f);
+    // A fresh SYN on a closed connection is port reuse: a new flow, not a straggler.
+    bool reused = f.state == FlowState::kClosed && key.proto == kProtoTcp &&
+                  (d.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn;
+    if (!expired && !reused) return h;
+    // Ending it here (not only from the timer wheel) makes results independent of how far
+    // the bounded timer work has progressed: replay with 1 or N shards agrees.
+    end_flow(h, FlowEndReason::kTimeout);
+  }
+  h = flows_.insert(key, hash);
+  if (h == FlowTable::kNil) {
+    uint32_t victim = pick_victim();
+    if (victim == TimerWheel::kNil) {
+      stats_.flows_dropped.add();
+      return FlowTable::kNil;
+    }
+    end_flow(victim, FlowEndReason::kForced);
+    stats_.flows_evicted.add();
+    h = flows_.insert(key, hash);
+  }
+  Flow& f = flows_.at(h);
+  f.first_ts = f.last_ts = ts;
+  f.vlan = d.vlan;
+  // The initiator is the sender of the first packet, except that a SYN-ACK seen first (the
+  // SYN was missed) names the other side.
+  bool syn_ack =
+      key.proto == kProtoTcp && (d.tcp_flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck);
+  f.initiator_is_a = syn_ack ? !src_is_a : src_is_a;
+  stats_.flows_created.add();
+  stats_.flows_active.set(flows_.size());
+  flow_timers_.schedule(h, ts + timeout_of(f));
+  return h;
+}
+
+void Shard::process_one(const RawPacket& p) {
+  stats_.packets.add();
+  stats_.bytes.add(p.wire_len);
+  DecodedPacket d;
+  DecodeStatus st = decode_packet(p.link, {p.data, p.caplen}, d);
+  stats_.decode[size_t(st)].add();
+  if (st != DecodeStatus::ok) return;
+  if (!d.has_l4) stats_.no_l4.add();
+
+  Timestamp ts = p.ts;
+  if (ts < now_) {
+    // Captures merged from several interfaces are slightly out of order. Keep packet time
+    // for the flow record but never let the shard clock go backwards.
+    stats_.time_regressions.add();
+  } else {
+    now_ = ts;
+  }
+  flow_timers_.start(now_);  // first packet sets the wheel's epoch; later calls do nothing
+
+  bool src_is_a;
+  FlowKey key = make_flow_key(d.tuple, src_is_a);
+  uint64_t hash = hash_flow_key(key);
+  uint32_t h = lookup_or_create(d, key, hash, src_is_a, ts);
+  if (h == FlowTable::kNil) return;
+
+  Flow& f = flows_.at(h);
+  int dir = src_is_a == f.initiator_is_a ? 0 : 1;
+  if (ts > f.last_ts) f.last_ts = ts;
+  f.pkts[dir]++;
+  f.bytes[dir] += p.wire_len;
+
+  FlowState before = f.state;
+  if (key.proto == kProtoTcp) {
+    f.tcp_flags[dir] |= d.tcp_flags;
+    if (d.tcp_flags & kTcpFin) f.fin[dir] = true;
+    if ((d.tcp_flags & kTcpRst) || (f.fin[0] && f.fin[1])) {
+      f.state = FlowState::kClosed;
+    } else if (f.state == FlowState::kNew && f.pkts[0] && f.pkts[1]) {
+      f.state = FlowState::kEstablished;
+    }
+  } else if (f.state == FlowState::kNew && f.pkts[0] && f.pkts[1]) {
+    f.state = FlowState::kEstablished;
+  }
+  // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.
+  if (f.state == FlowState::kClosed && before != FlowState::kClosed)
+    flow_timers_.schedule(h, f.last_ts + cfg_.timeouts.tcp_closed);
+}
+
+}  // namespace btsensor
