@@ -92,6 +92,16 @@ struct AlertEvent {
   bool has_flow = false;  // flows[0] is the tuple of the triggering flow
 };
 
+// An address the engine learned on the data path that other shards should know too: the
+// answer of a DNS response for a tracker name on a feed (passive DNS). The control plane
+// folds these into the next published overlay.
+struct LearnedAddress {
+  Timestamp ts = 0;
+  Timestamp expires = 0;  // ts + the record's TTL (bounded by config)
+  IpAddr addr;
+  std::array<char, 96> name{};  // the tracker name it resolves
+};
+
 // The engine's only way out. Implementations must not throw; they may copy the event and
 // return (a dataplane sink enqueues it to the aggregator's ring).
 class EventSink {
@@ -100,6 +110,8 @@ class EventSink {
   virtual void on_flow(const FlowRecord& r) = 0;
   virtual void on_label(const LabelEvent& e) = 0;
   virtual void on_alert(const AlertEvent& e) = 0;
+  // Control-plane feedback, not an output event: sinks that feed no control plane ignore it.
+  virtual void on_learned(const LearnedAddress&) {}
 };
 
 // flow_id: stable across shard counts and drivers (replay and the dataplane must agree), so
