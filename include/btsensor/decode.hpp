@@ -83,8 +83,8 @@ struct DecodedPacket {
 
 DecodeStatus decode_packet(LinkType link, std::span<const uint8_t> frame, DecodedPacket& out);
 
-// The two IP addresses the engine will key the packet on (inner ones for tunnels): what an
-// RX lcore needs to pick a worker. Returns false when decode_packet would not return ok.
-bool decode_addresses(LinkType link, std::span<const uint8_t> frame, IpAddr& src, IpAddr& dst);
+// The 5-tuple the engine will key the packet on (the inner one for tunnels): what an RX
+// lcore needs to pick a worker. Returns false when decode_packet would not return ok.
+bool decode_tuple(LinkType link, std::span<const uint8_t> frame, FiveTuple& out);
 
 }  // namespace btsensor

@@ -74,6 +74,10 @@ struct LabelEvent {
   bool has_flow = false;
   FlowRef flow;                   // the flow that set it
   std::array<char, 96> remote{};  // tracker address or name behind the label, if any
+  // kExpire: why, and what the lifetime amounted to.
+  bool evicted = false;      // the host table made room (not a TTL expiry)
+  uint32_t alert_flows = 0;  // flows with peer evidence during the lifetime
+  uint64_t alert_bytes = 0;
 };
 
 constexpr int kMaxAlertFlows = 8;

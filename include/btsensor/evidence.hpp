@@ -31,6 +31,8 @@ enum class Evidence : uint8_t {
   kTrackerLearnedDns,  // remote address learned from DNS answers for a tracker name
   kNameHunt,           // hunted name (DNS/HTTP Host/TLS SNI)
   kTransferPort,       // BitTorrent transfer port used by a labelled host
+  kListenPort,         // the host's own BitTorrent listen port (announced or confirmed)
+  kPeerAttempt,        // TCP attempt from a BitTorrent host to a peer-style port, no payload
   kCount_
 };
 constexpr int kEvidenceCount = int(Evidence::kCount_);
@@ -50,7 +52,8 @@ constexpr uint32_t kBittorrentProtocolEvidence =
     evidence_bit(Evidence::kHttpScrape) | evidence_bit(Evidence::kTrackerReply) |
     evidence_bit(Evidence::kUdpTracker) | evidence_bit(Evidence::kDht) |
     evidence_bit(Evidence::kUtp) | evidence_bit(Evidence::kLsd) |
-    evidence_bit(Evidence::kMseHeuristic) | evidence_bit(Evidence::kLearnedPeer);
+    evidence_bit(Evidence::kMseHeuristic) | evidence_bit(Evidence::kLearnedPeer) |
+    evidence_bit(Evidence::kListenPort) | evidence_bit(Evidence::kPeerAttempt);
 
 enum class Confidence : uint8_t { kNone = 0, kLow = 1, kMedium = 2, kHigh = 3 };
 const char* confidence_name(Confidence c);

@@ -63,6 +63,8 @@ struct Flow {
   uint8_t flags = 0;                 // classifier flags (see classifier.hpp)
   uint32_t evidence = 0;             // bitmask of Evidence kinds
   uint32_t detail = 0xffffffffu;     // handle into the shard's detail pool, or none
+  uint32_t proto_state = 0;          // per-protocol scratch (see classifier flags)
+  uint32_t host = 0xffffffffu;       // host table handle (checked against the key on use)
 };
 
 class FlowTable {

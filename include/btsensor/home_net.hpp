@@ -6,8 +6,9 @@
 // packet it is. The rule is stateless (no flow lookup) so that both directions of a flow,
 // seen by different RX queues, land on the same shard:
 //   - exactly one endpoint inside home_net  → that endpoint, internal = true;
-//   - both inside (east-west traffic)       → the numerically lower address, internal = true;
-//   - neither inside (transit, misconfigured home_net) → the lower address, internal = false;
+//   - both inside (east-west traffic)       → the client side: the endpoint with the higher
+//     (ephemeral) port, the lower address on a tie; internal = true;
+//   - neither inside (transit, misconfigured home_net) → the same choice, internal = false;
 //     such flows are still tracked and classified, but host models (labels, alerts) skip them.
 #pragma once
 
@@ -73,11 +74,14 @@ struct HostKey {
   bool host_is_src = false;  // the host sent this packet
 };
 
-inline HostKey host_key(const HomeNet& home, const IpAddr& src, const IpAddr& dst) {
-  bool s = home.contains(src), d = home.contains(dst);
-  if (s != d) return HostKey{s ? src : dst, true, s};
-  bool src_lower = src <= dst;
-  return HostKey{src_lower ? src : dst, s, src_lower};
+inline HostKey host_key(const HomeNet& home, const FiveTuple& t) {
+  bool s = home.contains(t.src), d = home.contains(t.dst);
+  if (s != d) return HostKey{s ? t.src : t.dst, true, s};
+  // Both inside or both outside: prefer the client side, i.e. the higher (ephemeral) port,
+  // so that an internal DNS resolver or file server is not taken for its clients. Ties go
+  // to the lower address. Symmetric, so both directions agree.
+  bool src_is_host = t.sport != t.dport ? t.sport > t.dport : t.src <= t.dst;
+  return HostKey{src_is_host ? t.src : t.dst, s, src_is_host};
 }
 
 // Shard index for a host. Both the RX path and replay must use exactly this function.

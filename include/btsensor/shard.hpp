@@ -13,10 +13,14 @@
 #include <memory>
 #include <span>
 
+#include "btsensor/classifier.hpp"
 #include "btsensor/decode.hpp"
 #include "btsensor/events.hpp"
 #include "btsensor/flow_table.hpp"
 #include "btsensor/home_net.hpp"
+#include "btsensor/models.hpp"
+#include "btsensor/host_table.hpp"
+#include "btsensor/shared_tables.hpp"
 #include "btsensor/shard_stats.hpp"
 #include "btsensor/timer_wheel.hpp"
 
@@ -50,11 +54,16 @@ struct EngineConfig {
   // add on a worker when many flows time out together.
   uint32_t expiry_budget = 512;
   Timestamp timer_tick = kNsPerSec;
+  uint32_t host_capacity = 1u << 16;  // hosts per shard
+  DpiConfig dpi;
 };
 
 class Shard {
  public:
-  Shard(const EngineConfig& cfg, EventSink& sink);
+  // `shared` (may be null: no DPI) must outlive the shard; `index` selects this shard's
+  // Hyperscan scratch and must be < the shard count the signatures were compiled for.
+  Shard(const EngineConfig& cfg, EventSink& sink, const SharedTables* shared = nullptr,
+        uint32_t index = 0);
   ~Shard();
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
@@ -68,6 +77,9 @@ class Shard {
   void flush(Timestamp now);
 
   const ShardStats& stats() const { return stats_; }
+  const ClassifierStats& classifier_stats() const { return cstats_; }
+  const ModelStats& model_stats() const { return mstats_; }
+  uint32_t active_hosts() const { return hosts_.size(); }
   uint32_t active_flows() const { return flows_.size(); }
   Timestamp now() const { return now_; }
 
@@ -79,12 +91,21 @@ class Shard {
   void end_flow(uint32_t h, FlowEndReason reason);
   uint32_t pick_victim();
   void on_timer(uint32_t h);
+  Host* host_of(Flow& f, const IpAddr& host_addr, Timestamp ts);
+  uint32_t transfer_ports(Flow& f);
+  bool home_internal(const IpAddr& a) const { return cfg_.home_net.contains(a); }
 
   const EngineConfig& cfg_;
   EventSink& sink_;
   FlowTable flows_;
   TimerWheel flow_timers_;
+  HostTable hosts_;
   ShardStats stats_;
+  ClassifierStats cstats_;
+  Classifier classifier_;
+  ModelStats mstats_;
+  HostModels models_;
+  const SharedTables* shared_;
   Timestamp now_ = 0;  // high-water mark of packet time seen by this shard
 };
 

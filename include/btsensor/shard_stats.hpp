@@ -21,6 +21,9 @@ struct alignas(64) ShardStats {
   Counter flows_dropped;     // table full and nothing evictable: packet not tracked
   Counter flows_active;      // gauge
   Counter time_regressions;  // packet timestamp earlier than the shard's clock
+  Counter hosts_created;
+  Counter hosts_evicted;  // host table bucket full: least recently seen host dropped
+  Counter hosts_active;   // gauge
 };
 
 }  // namespace btsensor

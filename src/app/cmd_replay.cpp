@@ -8,6 +8,7 @@
 
 #include "app/commands.hpp"
 #include "control/config.hpp"
+#include "control/pipeline.hpp"
 #include "outputs/eve_writer.hpp"
 #include "replay/replay_driver.hpp"
 
@@ -22,6 +23,8 @@ splits them across workers. Events are EVE-style JSON lines.
 
 Options:
   -c, --config FILE       sensor config (YAML); default: built-in defaults
+      --pipeline DIR      detection pipeline (signatures, hunting rules); default: config
+                          `pipeline`, else $BTSENSOR_PIPELINE, else the installed one
       --home-net CIDRS    comma-separated internal networks
                           (default: RFC 1918, RFC 4193, link-local)
       --eve FILE|-        where events go (default: config output.eve, else stdout)
@@ -69,7 +72,7 @@ void print_summary(const ReplayTotals& t, const ReplayDriver& drv, uint64_t line
 }  // namespace
 
 int cmd_replay(int argc, char** argv) {
-  std::string config_path, home_net, eve, flows;
+  std::string config_path, home_net, eve, flows, pipeline_dir;
   uint32_t shards = 1;
   bool quiet = false;
   std::vector<std::string> files;
@@ -91,6 +94,9 @@ int cmd_replay(int argc, char** argv) {
     } else if (a == "-c" || a == "--config") {
       if (!(v = value("--config"))) return kExitUsage;
       config_path = v;
+    } else if (a == "--pipeline") {
+      if (!(v = value("--pipeline"))) return kExitUsage;
+      pipeline_dir = v;
     } else if (a == "--home-net") {
       if (!(v = value("--home-net"))) return kExitUsage;
       home_net = v;
@@ -144,6 +150,17 @@ int cmd_replay(int argc, char** argv) {
                                                      : FlowOutput::kNone;
   if (!eve.empty()) cfg.output.eve = eve;
 
+  if (pipeline_dir.empty()) pipeline_dir = cfg.pipeline.empty() ? default_pipeline_dir() : cfg.pipeline;
+  SharedTables shared;
+  {
+    Diagnostics diag;
+    auto p = load_pipeline(pipeline_dir, shards, diag);
+    for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    if (!p) return kExitBadInput;
+    StoppedReaders no_readers;  // nothing runs yet
+    publish_pipeline(std::move(*p), shared, no_readers);
+  }
+
   FILE* out = stdout;
   if (cfg.output.eve != "-") {
     out = std::fopen(cfg.output.eve.c_str(), "a");
@@ -156,7 +173,7 @@ int cmd_replay(int argc, char** argv) {
   EveStreamWriter writer(out, EveOptions{cfg.output.community_id_seed});
   ReplayOptions ropt;
   ropt.shards = shards;
-  ReplayDriver driver(cfg.engine, ropt, writer);
+  ReplayDriver driver(cfg.engine, ropt, writer, &shared);
   auto totals = driver.run(files);
   int rc = kExitOk;
   if (!totals) {

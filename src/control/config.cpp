@@ -2,71 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <set>
-#include <sstream>
+#include "control/yaml_util.hpp"
 
 namespace btsensor {
 namespace {
-
-// Reports problems with their position in the file.
-class Reporter {
- public:
-  Reporter(std::string file, Diagnostics& diag) : file_(std::move(file)), diag_(diag) {}
-  void at(const YAML::Node& n, const std::string& key, const std::string& msg) {
-    const YAML::Mark m = n.Mark();
-    // yaml-cpp marks are 0-based; editors and compilers count from 1.
-    diag_.add(file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " +
-              key + ": " + msg);
-    ++errors_;
-  }
-  void file(const std::string& msg) {
-    diag_.add(file_ + ": " + msg);
-    ++errors_;
-  }
-  int errors() const { return errors_; }
-  const std::string& name() const { return file_; }
-
- private:
-  std::string file_;
-  Diagnostics& diag_;
-  int errors_ = 0;
-};
-
-void check_keys(Reporter& rep, const YAML::Node& map, const std::string& where,
-                std::initializer_list<const char*> allowed) {
-  std::set<std::string> ok(allowed.begin(), allowed.end());
-  for (const auto& kv : map) {
-    std::string k = kv.first.as<std::string>("");
-    if (!ok.count(k)) {
-      std::string list;
-      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      rep.at(kv.first, where.empty() ? k : where + "." + k,
-             "unknown key (expected one of: " + list + ")");
-    }
-  }
-}
-
-// Reads an unsigned integer in [lo, hi]; reports and keeps the default otherwise.
-template <class T>
-void read_uint(Reporter& rep, const YAML::Node& parent, const char* key, const std::string& path,
-               T& out, uint64_t lo, uint64_t hi) {
-  YAML::Node n = parent[key];
-  if (!n) return;
-  uint64_t v;
-  std::string text = n.IsScalar() ? n.Scalar() : "";
-  if (!n.IsScalar() || text.empty() || text[0] == '-' || !YAML::convert<uint64_t>::decode(n, v)) {
-    rep.at(n, path, "expected a whole number, got '" + text + "'");
-    return;
-  }
-  if (v < lo || v > hi) {
-    rep.at(n, path,
-           "value " + std::to_string(v) + " out of range [" + std::to_string(lo) + ", " +
-               std::to_string(hi) + "]");
-    return;
-  }
-  out = T(v);
-}
 
 void read_seconds(Reporter& rep, const YAML::Node& parent, const char* key, const std::string& path,
                   Timestamp& out, uint64_t lo, uint64_t hi) {
@@ -127,6 +66,21 @@ void parse_flows(Reporter& rep, const YAML::Node& n, EngineConfig& eng) {
   }
 }
 
+void parse_dpi(Reporter& rep, const YAML::Node& n, EngineConfig& eng) {
+  if (!n.IsMap()) return rep.at(n, "dpi", "expected a mapping");
+  check_keys(rep, n, "dpi",
+             {"max_packets", "max_bytes", "mse_heuristic", "context_window", "learned_ttl",
+              "learned_capacity", "detail_capacity"});
+  DpiConfig& d = eng.dpi;
+  read_uint(rep, n, "max_packets", "dpi.max_packets", d.max_packets, 1, 255);
+  read_uint(rep, n, "max_bytes", "dpi.max_bytes", d.max_bytes, 16, 65535);
+  if (YAML::Node b = n["mse_heuristic"]) read_bool(rep, b, "dpi.mse_heuristic", d.mse_heuristic);
+  read_seconds(rep, n, "context_window", "dpi.context_window", d.context_window, 1, 7 * 86400);
+  read_seconds(rep, n, "learned_ttl", "dpi.learned_ttl", d.learned_ttl, 1, 7 * 86400);
+  read_uint(rep, n, "learned_capacity", "dpi.learned_capacity", d.learned_capacity, 4, 1u << 26);
+  read_uint(rep, n, "detail_capacity", "dpi.detail_capacity", d.detail_capacity, 1, 1u << 24);
+}
+
 void parse_output(Reporter& rep, const YAML::Node& n, OutputConfig& out) {
   if (!n.IsMap()) return rep.at(n, "output", "expected a mapping");
   check_keys(rep, n, "output", {"eve", "community_id_seed"});
@@ -149,7 +103,17 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     rep.at(root, "(top level)", "expected a mapping of sections");
     return Error{"invalid config"};
   }
-  check_keys(rep, root, "", {"home_net", "flows", "output"});
+  check_keys(rep, root, "", {"home_net", "flows", "output", "pipeline", "dpi", "hosts"});
+  if (YAML::Node n = root["pipeline"]) read_string(rep, n, "pipeline", cfg.pipeline);
+  if (YAML::Node n = root["dpi"]) parse_dpi(rep, n, cfg.engine);
+  if (YAML::Node n = root["hosts"]) {
+    if (!n.IsMap()) {
+      rep.at(n, "hosts", "expected a mapping");
+    } else {
+      check_keys(rep, n, "hosts", {"capacity"});
+      read_uint(rep, n, "capacity", "hosts.capacity", cfg.engine.host_capacity, 8, 1u << 26);
+    }
+  }
   if (YAML::Node n = root["home_net"]) parse_home_net(rep, n, cfg.engine);
   if (YAML::Node n = root["flows"]) parse_flows(rep, n, cfg.engine);
   if (YAML::Node n = root["output"]) parse_output(rep, n, cfg.output);
@@ -161,29 +125,17 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
 
 Result<SensorConfig> parse_config(const std::string& text, const std::string& name,
                                   Diagnostics& diag) {
-  Reporter rep(name, diag);
   YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    // yaml-cpp's message already carries "yaml-cpp: error at line L, column C"; re-anchor
-    // it in our file:line:col form.
-    diag.add(name + ":" + std::to_string(e.mark.line + 1) + ":" +
-             std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
-    return Error{"invalid config"};
-  }
+  if (!load_yaml_text(text, name, diag, root)) return Error{"invalid config"};
+  Reporter rep(name, diag);
   return parse_root(root, rep);
 }
 
 Result<SensorConfig> load_config(const std::string& path, Diagnostics& diag) {
-  std::ifstream in(path);
-  if (!in) {
-    diag.add(path + ": cannot open: " + std::strerror(errno));
-    return Error{"cannot open config"};
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_config(ss.str(), path, diag);
+  YAML::Node root;
+  if (!load_yaml_file(path, diag, root)) return Error{"invalid config"};
+  Reporter rep(path, diag);
+  return parse_root(root, rep);
 }
 
 Result<HomeNet> parse_home_net_list(const std::string& csv) {

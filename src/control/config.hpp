@@ -18,7 +18,8 @@ struct OutputConfig {
 };
 
 struct SensorConfig {
-  std::string path;  // where it was loaded from ("" = built-in defaults)
+  std::string path;      // where it was loaded from ("" = built-in defaults)
+  std::string pipeline;  // pipeline directory ("" = default_pipeline_dir())
   EngineConfig engine;
   OutputConfig output;
 };

@@ -467,13 +467,12 @@ DecodeStatus decode_packet(LinkType link, std::span<const uint8_t> frame, Decode
   return DecodeStatus::ok;
 }
 
-bool decode_addresses(LinkType link, std::span<const uint8_t> frame, IpAddr& src, IpAddr& dst) {
+bool decode_tuple(LinkType link, std::span<const uint8_t> frame, FiveTuple& out) {
   // The full decode, so that tunnel handling can never differ between the RX lcore's choice
   // of worker and the worker's own view of the packet. It costs tens of nanoseconds.
   DecodedPacket d;
   if (decode_packet(link, frame, d) != DecodeStatus::ok) return false;
-  src = d.tuple.src;
-  dst = d.tuple.dst;
+  out = d.tuple;
   return true;
 }
 

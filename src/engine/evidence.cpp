@@ -50,6 +50,10 @@ const char* evidence_name(Evidence e) {
       return "name_hunt";
     case Evidence::kTransferPort:
       return "transfer_port";
+    case Evidence::kListenPort:
+      return "listen_port";
+    case Evidence::kPeerAttempt:
+      return "peer_attempt";
     case Evidence::kCount_:
       break;
   }

@@ -2,24 +2,43 @@
 
 #include "btsensor/evidence.hpp"
 
+namespace {
+// A tracker conversation on the client's listen port is not "peer traffic on a transfer
+// port": the transfer-port rule skips flows that are tracker flows.
+constexpr uint32_t kTrackerEvidence =
+    btsensor::evidence_bit(btsensor::Evidence::kHttpAnnounce) |
+    btsensor::evidence_bit(btsensor::Evidence::kHttpScrape) |
+    btsensor::evidence_bit(btsensor::Evidence::kUdpTracker) |
+    btsensor::evidence_bit(btsensor::Evidence::kTrackerReply);
+}  // namespace
+
 namespace btsensor {
 
-Shard::Shard(const EngineConfig& cfg, EventSink& sink)
+Shard::Shard(const EngineConfig& cfg, EventSink& sink, const SharedTables* shared,
+             uint32_t index)
     : cfg_(cfg),
       sink_(sink),
       flows_(cfg.flow_capacity),
-      flow_timers_(cfg.flow_capacity, cfg.timer_tick) {}
+      flow_timers_(cfg.flow_capacity, cfg.timer_tick),
+      hosts_(cfg.host_capacity),
+      classifier_(cfg.dpi, shared, index, cstats_),
+      models_(sink, mstats_, hosts_, cfg.expiry_budget),
+      shared_(shared) {}
 
 Shard::~Shard() = default;
 
 void Shard::process(std::span<const RawPacket> burst) {
+  classifier_.begin_burst();
+  models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
   for (const RawPacket& p : burst) process_one(p);
   if (!burst.empty()) advance(now_);
 }
 
 uint32_t Shard::advance(Timestamp now) {
   if (now > now_) now_ = now;
-  return flow_timers_.advance(now_, cfg_.expiry_budget, [this](uint32_t h) { on_timer(h); });
+  models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
+  uint32_t n = flow_timers_.advance(now_, cfg_.expiry_budget, [this](uint32_t h) { on_timer(h); });
+  return n + models_.advance(now_);
 }
 
 void Shard::flush(Timestamp now) {
@@ -53,6 +72,35 @@ void Shard::on_timer(uint32_t h) {
   }
 }
 
+uint32_t Shard::transfer_ports(Flow& f) {
+  uint32_t ev = f.host == HostTable::kNil ? 0 : models_.transfer_port_evidence(f.host, f);
+  f.evidence |= ev;
+  return ev;
+}
+
+Host* Shard::host_of(Flow& f, const IpAddr& host_addr, Timestamp ts) {
+  // The flow remembers its host's handle; hosts can be evicted, so check before trusting it.
+  if (f.host != HostTable::kNil && hosts_.at(f.host).addr == host_addr &&
+      hosts_.at(f.host).last_seen != 0) {
+    Host& h = hosts_.at(f.host);
+    if (ts > h.last_seen) h.last_seen = ts;
+    return &h;
+  }
+  uint32_t evicted;
+  Host old;
+  uint32_t before = hosts_.size();
+  f.host = hosts_.find_or_insert(host_addr, ts, &evicted, &old);
+  if (evicted != HostTable::kNil) {
+    stats_.hosts_evicted.add();
+    models_.on_evict(evicted, old, ts);
+  }
+  if (evicted != HostTable::kNil || hosts_.size() > before) stats_.hosts_created.add();
+  stats_.hosts_active.set(hosts_.size());
+  Host& h = hosts_.at(f.host);
+  if (ts > h.last_seen) h.last_seen = ts;
+  return &h;
+}
+
 uint32_t Shard::pick_victim() {
   // The flow whose timer is due first. Timers are re-armed lazily, so an active flow can
   // still be armed for an early deadline: catch up a bounded number (8) of those first so
@@ -69,6 +117,19 @@ uint32_t Shard::pick_victim() {
 
 void Shard::end_flow(uint32_t h, FlowEndReason reason) {
   Flow& f = flows_.at(h);
+  // Context that arrived after the flow began (a DHT reply naming this peer, the announce
+  // that revealed the listen port) still counts: judge the flow once more as it ends.
+  if (f.host != HostTable::kNil) {
+    Host& host = hosts_.at(f.host);
+    if (host.last_seen && (f.key.a == host.addr || f.key.b == host.addr)) {
+      uint32_t added = classifier_.apply_context(f, &host, now_, true);
+      if (home_internal(host.addr)) {
+        if (!(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
+        models_.on_evidence(f.host, f, added, now_);
+        models_.on_flow_end(f.host, f, now_);
+      }
+    }
+  }
   bool emit = cfg_.flow_output == FlowOutput::kAll ||
               (cfg_.flow_output == FlowOutput::kBittorrent && f.evidence != 0);
   if (emit) {
@@ -86,7 +147,7 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
     r.bytes_toclient = f.bytes[1];
     r.pkts_toserver = f.pkts[0];
     r.pkts_toclient = f.pkts[1];
-    HostKey hk = host_key(cfg_.home_net, r.tuple.src, r.tuple.dst);
+    HostKey hk = host_key(cfg_.home_net, r.tuple);
     r.host = hk.host;
     r.host_internal = hk.internal;
     r.vlan = f.vlan;
@@ -96,9 +157,11 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
     r.tcp_flags_tc = f.tcp_flags[1];
     r.evidence = f.evidence;
     r.confidence = f.confidence;
-    r.bittorrent = (f.evidence & kBittorrentProtocolEvidence) != 0;
+    r.bittorrent = (f.flags & kFlowBittorrent) != 0;
+    classifier_.finish(f, r);
     sink_.on_flow(r);
   }
+  classifier_.release(f);
   stats_.flows_ended[size_t(reason)].add();
   flow_timers_.cancel(h);
   flows_.erase(h);
@@ -187,6 +250,18 @@ void Shard::process_one(const RawPacket& p) {
   } else if (f.state == FlowState::kNew && f.pkts[0] && f.pkts[1]) {
     f.state = FlowState::kEstablished;
   }
+  HostKey hk = host_key(cfg_.home_net, d.tuple);
+  Host* host = host_of(f, hk.host, ts);
+  bool first_packet = f.pkts[0] + f.pkts[1] == 1;
+  uint32_t added = 0;
+  if (d.payload_len && classifier_.wants(f, dir))
+    added = classifier_.inspect(f, dir, d, host, hk.host_is_src, ts);
+  if (first_packet && host) {
+    added |= classifier_.apply_context(f, host, ts, false);
+    if (hk.internal && !(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
+  }
+  if (added && hk.internal && host) models_.on_evidence(f.host, f, added, ts);
+
   // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.
   if (f.state == FlowState::kClosed && before != FlowState::kClosed)
     flow_timers_.schedule(h, f.last_ts + cfg_.timeouts.tcp_closed);

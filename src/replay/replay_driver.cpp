@@ -24,12 +24,13 @@ std::tuple<Timestamp, int, uint64_t, IpAddr, uint8_t> merge_key(const BufferSink
 
 }  // namespace
 
-ReplayDriver::ReplayDriver(const EngineConfig& cfg, ReplayOptions opt, EventSink& out)
+ReplayDriver::ReplayDriver(const EngineConfig& cfg, ReplayOptions opt, EventSink& out,
+                           const SharedTables* shared)
     : cfg_(cfg), opt_(opt), out_(out) {
   if (opt_.shards == 0) opt_.shards = 1;
   for (uint32_t i = 0; i < opt_.shards; ++i) {
     sinks_.push_back(std::make_unique<BufferSink>());
-    shards_.push_back(std::make_unique<Shard>(cfg_, *sinks_.back()));
+    shards_.push_back(std::make_unique<Shard>(cfg_, *sinks_.back(), shared, i));
   }
   buckets_.resize(opt_.shards);
   for (auto& b : buckets_) b.reserve(opt_.batch_packets);
@@ -108,9 +109,9 @@ Result<ReplayTotals> ReplayDriver::run(const std::vector<std::string>& files) {
       // Same choice as an RX lcore: find the host, hash it. Frames without an IP header go
       // to shard 0, which counts them by decode error.
       uint32_t shard = 0;
-      IpAddr s, d;
-      if (nshards > 1 && decode_addresses(link, {dst, p.caplen}, s, d))
-        shard = shard_of(host_key(cfg_.home_net, s, d).host, nshards);
+      FiveTuple t;
+      if (nshards > 1 && decode_tuple(link, {dst, p.caplen}, t))
+        shard = shard_of(host_key(cfg_.home_net, t).host, nshards);
       buckets_[shard].push_back(RawPacket{dst, p.caplen, p.wire_len, p.ts, link});
       if (p.ts > last_ts) last_ts = p.ts;
       ++in_batch;

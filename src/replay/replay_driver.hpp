@@ -46,7 +46,9 @@ class BufferSink final : public EventSink {
 
 class ReplayDriver {
  public:
-  ReplayDriver(const EngineConfig& cfg, ReplayOptions opt, EventSink& out);
+  // `shared` (may be null: flow tracking only, no DPI) must outlive the driver.
+  ReplayDriver(const EngineConfig& cfg, ReplayOptions opt, EventSink& out,
+               const SharedTables* shared = nullptr);
   ~ReplayDriver();
 
   // Replays the files in order as one stream. Returns an error only when a file cannot be

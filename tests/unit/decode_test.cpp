@@ -306,15 +306,15 @@ TEST(Decode, UdpLengthLies) {
   EXPECT_EQ(d.payload_len, 8u);
 }
 
-TEST(Decode, AddressesOnly) {
+TEST(Decode, TupleOnly) {
   FrameSpec f{ip("10.0.0.1"), ip("198.51.100.7"), 1, 2, kProtoUdp, 0, {7}, text("x")};
   Bytes fr = ether_frame(f);
-  IpAddr s, d;
-  ASSERT_TRUE(decode_addresses(LinkType::kEthernet, fr, s, d));
-  EXPECT_EQ(s, ip("10.0.0.1"));
-  EXPECT_EQ(d, ip("198.51.100.7"));
+  FiveTuple t;
+  ASSERT_TRUE(decode_tuple(LinkType::kEthernet, fr, t));
+  EXPECT_EQ(t.src, ip("10.0.0.1"));
+  EXPECT_EQ(t.dst, ip("198.51.100.7"));
   EXPECT_FALSE(
-      decode_addresses(LinkType::kEthernet, std::span<const uint8_t>(fr.data(), 20), s, d));
+      decode_tuple(LinkType::kEthernet, std::span<const uint8_t>(fr.data(), 20), t));
 }
 
 }  // namespace
@@ -366,9 +366,9 @@ TEST(Decode, TunnelsAndCarrierEncapsulations) {
     EXPECT_EQ(d.tunnel, r.tunnel);
     EXPECT_EQ(d.tuple.src, ip("10.9.9.9"));
     EXPECT_EQ(d.tuple.dport, 6881);
-    IpAddr s, t;
-    ASSERT_TRUE(decode_addresses(LinkType::kEthernet, r.frame, s, t));
-    EXPECT_EQ(s, ip("10.9.9.9"));  // the RX lcore hashes the same host the worker sees
+    FiveTuple t;
+    ASSERT_TRUE(decode_tuple(LinkType::kEthernet, r.frame, t));
+    EXPECT_EQ(t.src, ip("10.9.9.9"));  // the RX lcore hashes the same host the worker sees
   }
   // A VXLAN header without the I flag is not VXLAN: the outer UDP flow stays.
   DecodedPacket d;

@@ -68,26 +68,32 @@ TEST(HomeNet, Defaults) {
 TEST(HostKey, Rules) {
   HomeNet h = HomeNet::defaults();
   struct Row {
-    const char *src, *dst, *host;
+    const char* src;
+    uint16_t sport;
+    const char* dst;
+    uint16_t dport;
+    const char* host;
     bool internal, host_is_src;
   };
   const Row rows[] = {
-      {"10.0.0.5", "203.0.113.1", "10.0.0.5", true, true},   // outbound
-      {"203.0.113.1", "10.0.0.5", "10.0.0.5", true, false},  // inbound
-      {"10.0.0.9", "10.0.0.5", "10.0.0.5", true, false},     // east-west: lower address
-      {"10.0.0.5", "10.0.0.9", "10.0.0.5", true, true},
-      {"203.0.113.9", "198.51.100.1", "198.51.100.1", false,
-       false},  // transit: lower, not internal
-      {"192.168.1.3", "239.192.152.143", "192.168.1.3", true, true},  // LSD multicast
+      {"10.0.0.5", 40000, "203.0.113.1", 443, "10.0.0.5", true, true},    // outbound
+      {"203.0.113.1", 443, "10.0.0.5", 40000, "10.0.0.5", true, false},   // inbound
+      {"10.0.0.9", 51000, "10.0.0.2", 53, "10.0.0.9", true, true},        // east-west: client side
+      {"10.0.0.2", 53, "10.0.0.9", 51000, "10.0.0.9", true, false},
+      {"10.0.0.9", 6881, "10.0.0.5", 6881, "10.0.0.5", true, false},      // same ports: lower address
+      {"203.0.113.9", 443, "198.51.100.1", 40000, "198.51.100.1", false, false},  // transit
+      {"192.168.1.3", 6771, "239.192.152.143", 6771, "192.168.1.3", true, true},  // LSD multicast
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(std::string(r.src) + " -> " + r.dst);
-    HostKey k = host_key(h, ip(r.src), ip(r.dst));
+    FiveTuple t{ip(r.src), ip(r.dst), r.sport, r.dport, kProtoUdp};
+    HostKey k = host_key(h, t);
     EXPECT_EQ(k.host, ip(r.host));
     EXPECT_EQ(k.internal, r.internal);
     EXPECT_EQ(k.host_is_src, r.host_is_src);
     // Both directions of a flow must pick the same host (and so the same shard).
-    EXPECT_EQ(host_key(h, ip(r.dst), ip(r.src)).host, k.host);
+    FiveTuple rev{t.dst, t.src, t.dport, t.sport, t.proto};
+    EXPECT_EQ(host_key(h, rev).host, k.host);
   }
 }
 

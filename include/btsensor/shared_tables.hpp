@@ -1,0 +1,22 @@
+// The read-mostly state every shard reads and the control plane replaces on reload, each
+// behind its own RCU pointer (published.hpp). A shard reads each pointer at most once per
+// burst and never keeps it across a quiescent point.
+#pragma once
+
+#include "btsensor/models.hpp"
+#include "btsensor/published.hpp"
+#include "btsensor/signatures.hpp"
+
+namespace btsensor {
+
+namespace proto {
+class NameMatcher;
+}
+
+struct SharedTables {
+  Published<SignatureSet> signatures;  // Hyperscan databases + per-shard scratch
+  Published<proto::NameMatcher> names;  // hunting rules (DNS query, HTTP Host, TLS SNI)
+  Published<ModelConfig> models;        // labels, TTLs, ports, detection switches
+};
+
+}  // namespace btsensor
