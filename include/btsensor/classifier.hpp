@@ -24,8 +24,8 @@
 namespace btsensor {
 
 struct DpiConfig {
-  uint32_t max_packets = 8;    // payload packets inspected per flow direction
-  uint32_t max_bytes = 2048;   // bytes of each packet's payload scanned
+  uint32_t max_packets = 8;   // payload packets inspected per flow direction
+  uint32_t max_bytes = 2048;  // bytes of each packet's payload scanned
   bool mse_heuristic = true;
   // MSE/PE (BEP 8 "Message Stream Encryption"): the initiator opens with its 96-byte DH key
   // Ya plus 0–512 bytes of random padding, so the first payload is 96–608 bytes of noise.
@@ -39,26 +39,26 @@ struct DpiConfig {
 };
 
 struct alignas(64) ClassifierStats {
-  Counter scans;                                    // hs_scan calls
+  Counter scans;  // hs_scan calls
   Counter scanned_bytes;
-  std::array<Counter, kMaxSignatures> prefilter;   // pattern hits by signature index
-  std::array<Counter, kMaxSignatures> matches;     // validated hits by signature index
+  std::array<Counter, kMaxSignatures> prefilter;          // pattern hits by signature index
+  std::array<Counter, kMaxSignatures> matches;            // validated hits by signature index
   std::array<Counter, kEvidenceCount> flows_by_evidence;  // ended flows carrying each kind
-  Counter flows_bittorrent;                         // ended flows classified as BitTorrent
-  Counter detail_exhausted;                         // BT flows without room for detail
+  Counter flows_bittorrent;                               // ended flows classified as BitTorrent
+  Counter detail_exhausted;                               // BT flows without room for detail
   Counter peers_learned;
-  Counter scan_errors;                              // hs_scan failures (never expected)
+  Counter scan_errors;  // hs_scan failures (never expected)
 };
 
 // Flow flag bits (Flow::flags), owned by the classifier.
 enum : uint8_t {
-  kFlowDpiDone = 1,         // nothing more to learn from payload
-  kFlowMseCandidate = 2,    // the initiator's first payload had the MSE shape
-  kFlowUtpSyn = 4,          // proto_state: SYN conn_id (low 16) and seq_nr (high 16)
-  kFlowUtpDir0 = 8,         // proto_state low 16: conn_id seen to_server (mid-stream)
-  kFlowUtpDir1 = 16,        // proto_state high 16: conn_id seen to_client
-  kFlowTrackerReq = 32,     // proto_state: UDP tracker request transaction id
-  kFlowBittorrent = 64,     // has evidence that makes it a BitTorrent flow
+  kFlowDpiDone = 1,       // nothing more to learn from payload
+  kFlowMseCandidate = 2,  // the initiator's first payload had the MSE shape
+  kFlowUtpSyn = 4,        // proto_state: SYN conn_id (low 16) and seq_nr (high 16)
+  kFlowUtpDir0 = 8,       // proto_state low 16: conn_id seen to_server (mid-stream)
+  kFlowUtpDir1 = 16,      // proto_state high 16: conn_id seen to_client
+  kFlowTrackerReq = 32,   // proto_state: UDP tracker request transaction id
+  kFlowBittorrent = 64,   // has evidence that makes it a BitTorrent flow
   kFlowContextChecked = 128,
 };
 
@@ -115,8 +115,8 @@ class Classifier {
   const SharedTables* shared_;
   uint32_t shard_index_;
   ClassifierStats& stats_;
-  const SignatureSet* sigs_ = nullptr;           // valid for the current burst only
-  const proto::NameMatcher* names_ = nullptr;    // valid for the current burst only
+  const SignatureSet* sigs_ = nullptr;         // valid for the current burst only
+  const proto::NameMatcher* names_ = nullptr;  // valid for the current burst only
   PeerTable peers_;
   std::vector<FlowDetail> details_;
   std::vector<uint32_t> free_details_;

@@ -37,8 +37,8 @@ constexpr int kMaxListenPorts = 4;
 
 struct Host {
   IpAddr addr;
-  Timestamp last_seen = 0;         // 0: slot free
-  Timestamp bt_activity = 0;       // last BitTorrent protocol evidence (classifier context)
+  Timestamp last_seen = 0;    // 0: slot free
+  Timestamp bt_activity = 0;  // last BitTorrent protocol evidence (classifier context)
   std::array<uint16_t, kMaxListenPorts> listen_ports{};  // BitTorrent ports the host uses
   uint8_t nlisten = 0;
   std::array<LabelState, kLabelCount> labels{};
@@ -53,7 +53,8 @@ struct Host {
     if (p == 0 || has_listen_port(p)) return;
     // Keep the most recent ports: a client's port rarely changes, so a full list means churn.
     if (nlisten == kMaxListenPorts) {
-      for (int i = 1; i < kMaxListenPorts; ++i) listen_ports[size_t(i - 1)] = listen_ports[size_t(i)];
+      for (int i = 1; i < kMaxListenPorts; ++i)
+        listen_ports[size_t(i - 1)] = listen_ports[size_t(i)];
       --nlisten;
     }
     listen_ports[nlisten++] = p;

@@ -47,12 +47,10 @@ struct ModelConfig {
   std::array<LabelConfig, kLabelCount> labels;
   PortSet tracker_ports_tcp, tracker_ports_udp;  // reputation hits count only on these
   // Evidence that sets bittorrent_user.
-  uint32_t tracker_evidence = evidence_bit(Evidence::kHttpAnnounce) |
-                              evidence_bit(Evidence::kHttpScrape) |
-                              evidence_bit(Evidence::kUdpTracker) |
-                              evidence_bit(Evidence::kTrackerReply) |
-                              evidence_bit(Evidence::kTrackerReputation) |
-                              evidence_bit(Evidence::kTrackerLearnedDns);
+  uint32_t tracker_evidence =
+      evidence_bit(Evidence::kHttpAnnounce) | evidence_bit(Evidence::kHttpScrape) |
+      evidence_bit(Evidence::kUdpTracker) | evidence_bit(Evidence::kTrackerReply) |
+      evidence_bit(Evidence::kTrackerReputation) | evidence_bit(Evidence::kTrackerLearnedDns);
   // The `bittorrent` detection.
   bool bittorrent_enabled = true;
   PortSet transfer_ports;  // TCP and UDP
@@ -65,10 +63,10 @@ struct ModelConfig {
       evidence_bit(Evidence::kListenPort) | evidence_bit(Evidence::kPeerAttempt) |
       evidence_bit(Evidence::kTransferPort);
   // Evidence strong enough for severity 1 (high); anything else gives severity 2.
-  uint32_t high_severity_evidence =
-      evidence_bit(Evidence::kPeerHandshake) | evidence_bit(Evidence::kPeerHandshakeUtp) |
-      evidence_bit(Evidence::kExtensionProtocol) | evidence_bit(Evidence::kDht) |
-      evidence_bit(Evidence::kUtp);
+  uint32_t high_severity_evidence = evidence_bit(Evidence::kPeerHandshake) |
+                                    evidence_bit(Evidence::kPeerHandshakeUtp) |
+                                    evidence_bit(Evidence::kExtensionProtocol) |
+                                    evidence_bit(Evidence::kDht) | evidence_bit(Evidence::kUtp);
 
   static ModelConfig defaults();
 };
@@ -105,8 +103,8 @@ class HostModels {
   // restart may restore them); nothing to do but documented here on purpose.
 
  private:
-  void set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason,
-                      Timestamp now, bool may_set);
+  void set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason, Timestamp now,
+                      bool may_set);
   void expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool evicted);
   void arm(uint32_t handle, const Host& h);
   void fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence, Timestamp now);

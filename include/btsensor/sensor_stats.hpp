@@ -20,10 +20,10 @@ struct alignas(64) RxQueueStats {
 
 // One port, written by the control thread from rte_eth_stats_get() once a second.
 struct alignas(64) PortStats {
-  std::string name;   // e.g. "net_pcap0", "0000:3b:00.0"
+  std::string name;  // e.g. "net_pcap0", "0000:3b:00.0"
   Counter ipackets;
   Counter ibytes;
-  Counter imissed;    // dropped by the NIC: no RX descriptor free (RX lcores too slow)
+  Counter imissed;  // dropped by the NIC: no RX descriptor free (RX lcores too slow)
   Counter ierrors;
   Counter rx_nombuf;  // dropped: mempool exhausted
   std::vector<std::unique_ptr<RxQueueStats>> queues;
@@ -47,7 +47,7 @@ struct alignas(64) LcoreStats {
 struct alignas(64) OutputStats {
   std::string name;  // "eve", "syslog"
   Counter written;
-  Counter dropped;   // queue full or sink failed: counted, never silent
+  Counter dropped;  // queue full or sink failed: counted, never silent
   Counter errors;
 };
 

@@ -18,10 +18,10 @@
 #include "btsensor/events.hpp"
 #include "btsensor/flow_table.hpp"
 #include "btsensor/home_net.hpp"
-#include "btsensor/models.hpp"
 #include "btsensor/host_table.hpp"
-#include "btsensor/shared_tables.hpp"
+#include "btsensor/models.hpp"
 #include "btsensor/shard_stats.hpp"
+#include "btsensor/shared_tables.hpp"
 #include "btsensor/timer_wheel.hpp"
 
 namespace btsensor {

@@ -14,7 +14,7 @@ class NameMatcher;
 }
 
 struct SharedTables {
-  Published<SignatureSet> signatures;  // Hyperscan databases + per-shard scratch
+  Published<SignatureSet> signatures;   // Hyperscan databases + per-shard scratch
   Published<proto::NameMatcher> names;  // hunting rules (DNS query, HTTP Host, TLS SNI)
   Published<ModelConfig> models;        // labels, TTLs, ports, detection switches
 };

@@ -42,9 +42,9 @@ enum class Direction : uint8_t { kAny, kToServer, kToClient };
 enum : uint8_t { kTransportTcp = 1, kTransportUdp = 2 };
 
 struct SignatureMeta {
-  uint32_t id = 0;        // as written in the file (stable, for metrics and evidence)
-  std::string name;       // metric label: low cardinality, [a-z0-9_]
-  std::string file;       // where it was defined
+  uint32_t id = 0;   // as written in the file (stable, for metrics and evidence)
+  std::string name;  // metric label: low cardinality, [a-z0-9_]
+  std::string file;  // where it was defined
   int line = 0;
   Validator validator = Validator::kNone;
   Evidence evidence = Evidence::kPeerHandshake;

@@ -150,7 +150,8 @@ int cmd_replay(int argc, char** argv) {
                                                      : FlowOutput::kNone;
   if (!eve.empty()) cfg.output.eve = eve;
 
-  if (pipeline_dir.empty()) pipeline_dir = cfg.pipeline.empty() ? default_pipeline_dir() : cfg.pipeline;
+  if (pipeline_dir.empty())
+    pipeline_dir = cfg.pipeline.empty() ? default_pipeline_dir() : cfg.pipeline;
   SharedTables shared;
   {
     Diagnostics diag;

@@ -26,7 +26,8 @@ bool pick(Reporter& rep, const YAML::Node& n, const std::string& path,
 const std::map<std::string, Validator>& validators() {
   static const std::map<std::string, Validator> t = [] {
     std::map<std::string, Validator> m;
-    for (int i = 0; i < int(Validator::kCount_); ++i) m[validator_name(Validator(i))] = Validator(i);
+    for (int i = 0; i < int(Validator::kCount_); ++i)
+      m[validator_name(Validator(i))] = Validator(i);
     return m;
   }();
   return t;
@@ -76,12 +77,14 @@ Result<std::vector<SignatureSource>> parse_root(const YAML::Node& root, Reporter
       uint64_t id;
       if (read_u64(rep, n["id"], where + ".id", id, 1, 0xffffffffu)) {
         s.meta.id = uint32_t(id);
-        if (!ids.insert(s.meta.id).second) rep.at(n["id"], where + ".id", "duplicate id " + std::to_string(id));
+        if (!ids.insert(s.meta.id).second)
+          rep.at(n["id"], where + ".id", "duplicate id " + std::to_string(id));
       }
     }
     if (n["name"] && read_string(rep, n["name"], where + ".name", s.meta.name)) {
       if (!valid_name(s.meta.name))
-        rep.at(n["name"], where + ".name", "use 1-48 characters of [a-z0-9_] (it is a metric label)");
+        rep.at(n["name"], where + ".name",
+               "use 1-48 characters of [a-z0-9_] (it is a metric label)");
       else if (!names.insert(s.meta.name).second)
         rep.at(n["name"], where + ".name", "duplicate name '" + s.meta.name + "'");
     }
@@ -92,11 +95,13 @@ Result<std::vector<SignatureSource>> parse_root(const YAML::Node& root, Reporter
       pick(rep, n["transport"], where + ".transport", t, s.meta.transports);
     }
     if (n["direction"]) {
-      static const std::map<std::string, Direction> t = {
-          {"any", Direction::kAny}, {"to_server", Direction::kToServer}, {"to_client", Direction::kToClient}};
+      static const std::map<std::string, Direction> t = {{"any", Direction::kAny},
+                                                         {"to_server", Direction::kToServer},
+                                                         {"to_client", Direction::kToClient}};
       pick(rep, n["direction"], where + ".direction", t, s.meta.direction);
     }
-    if (n["validator"]) pick(rep, n["validator"], where + ".validator", validators(), s.meta.validator);
+    if (n["validator"])
+      pick(rep, n["validator"], where + ".validator", validators(), s.meta.validator);
     if (n["evidence"]) pick(rep, n["evidence"], where + ".evidence", evidences(), s.meta.evidence);
     if (n["confidence"]) {
       static const std::map<std::string, Confidence> t = {
@@ -108,8 +113,9 @@ Result<std::vector<SignatureSource>> parse_root(const YAML::Node& root, Reporter
       if (!f.IsSequence()) {
         rep.at(f, where + ".flags", "expected a list (caseless, dotall, multiline)");
       } else {
-        static const std::map<std::string, unsigned> t = {
-            {"caseless", HS_FLAG_CASELESS}, {"dotall", HS_FLAG_DOTALL}, {"multiline", HS_FLAG_MULTILINE}};
+        static const std::map<std::string, unsigned> t = {{"caseless", HS_FLAG_CASELESS},
+                                                          {"dotall", HS_FLAG_DOTALL},
+                                                          {"multiline", HS_FLAG_MULTILINE}};
         for (const auto& fl : f) {
           unsigned v = 0;
           if (pick(rep, fl, where + ".flags", t, v)) s.hs_flags |= v;
@@ -120,7 +126,8 @@ Result<std::vector<SignatureSource>> parse_root(const YAML::Node& root, Reporter
   }
   if (out.size() > kMaxSignatures)
     rep.at(root["signatures"], "signatures",
-           "too many signatures (" + std::to_string(out.size()) + " > " + std::to_string(kMaxSignatures) + ")");
+           "too many signatures (" + std::to_string(out.size()) + " > " +
+               std::to_string(kMaxSignatures) + ")");
   if (rep.errors()) return Error{"invalid signatures"};
   return out;
 }
@@ -142,12 +149,13 @@ bool compile_one(const std::vector<SignatureSource>& src, uint8_t transport, hs_
   *db = nullptr;
   if (exprs.empty()) return true;
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), unsigned(exprs.size()), HS_MODE_BLOCK,
-                       nullptr, db, &err) != HS_SUCCESS) {
-    const SignatureSource* bad = err->expression >= 0 ? &src[ids[size_t(err->expression)]] : nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), unsigned(exprs.size()),
+                       HS_MODE_BLOCK, nullptr, db, &err) != HS_SUCCESS) {
+    const SignatureSource* bad =
+        err->expression >= 0 ? &src[ids[size_t(err->expression)]] : nullptr;
     if (bad) {
-      diag.add(bad->meta.file + ":" + std::to_string(bad->meta.line) + ": signature " + bad->meta.name +
-               ": pattern '" + bad->pattern + "': " + err->message);
+      diag.add(bad->meta.file + ":" + std::to_string(bad->meta.line) + ": signature " +
+               bad->meta.name + ": pattern '" + bad->pattern + "': " + err->message);
     } else {
       diag.add(std::string("signatures: hyperscan: ") + err->message);
     }

@@ -190,8 +190,8 @@ bool Classifier::v_framing(Ctx& c) {
   // One message is a coincidence of 5 bytes; two or more back to back, or one whole block
   // message filling the segment, is the protocol.
   return sum.messages - sum.keepalives >= 2 ||
-         (sum.messages - sum.keepalives >= 1 && st == proto::FramingStatus::truncated &&
-          c.payload.size() >= 512);
+         ((sum.messages - sum.keepalives >= 1 || sum.consumed == 0) &&
+          st == proto::FramingStatus::truncated && c.payload.size() >= 512);
 }
 
 bool Classifier::v_extension(Ctx& c) {
@@ -224,7 +224,8 @@ bool Classifier::v_http_request(Ctx& c, Evidence wanted) {
   }
   proto::TrackerRequest tr;
   if (proto::classify_tracker_request(req, tr)) {
-    Evidence e = tr.kind == proto::TrackerKind::kScrape ? Evidence::kHttpScrape : Evidence::kHttpAnnounce;
+    Evidence e =
+        tr.kind == proto::TrackerKind::kScrape ? Evidence::kHttpScrape : Evidence::kHttpAnnounce;
     add(c.f, c, e, Confidence::kHigh);
     if (FlowDetail* det = detail(c.f)) {
       if (!det->has_info_hash) {
@@ -256,8 +257,8 @@ bool Classifier::v_http_response(Ctx& c) {
   proto::HttpResponse resp;
   if (proto::parse_http_response(c.payload, resp) != proto::HttpStatus::kComplete) return false;
   auto kind = proto::classify_bencoded_body(resp.body);
-  bool tracker_flow = c.f.evidence & (evidence_bit(Evidence::kHttpAnnounce) |
-                                      evidence_bit(Evidence::kHttpScrape));
+  bool tracker_flow =
+      c.f.evidence & (evidence_bit(Evidence::kHttpAnnounce) | evidence_bit(Evidence::kHttpScrape));
   if (kind == proto::BencodeBodyKind::kTorrentFile || resp.content_type_torrent) {
     add(c.f, c, Evidence::kTorrentFile, Confidence::kMedium);
     return false;  // evidence added; not a tracker reply
@@ -284,11 +285,16 @@ bool Classifier::v_udp_tracker(Ctx& c) {
     c.f.flags |= kFlowTrackerReq;
     if (req.action == proto::UdpTrackerAction::announce) {
       if (c.host && c.host_is_src && req.port) c.host->add_listen_port(req.port);
-      if (FlowDetail* det = detail(c.f); det && !det->has_info_hash) {
-        det->info_hash = req.info_hash;
-        det->has_info_hash = true;
+      if (FlowDetail* det = detail(c.f)) {
+        if (!det->has_info_hash) {
+          det->info_hash = req.info_hash;
+          det->has_info_hash = true;
+        }
+        if (det->peer_id_len == 0) {
+          det->peer_id = req.peer_id;
+          det->peer_id_len = uint8_t(req.peer_id.size());
+        }
       }
-      set_client_from_peer_id(c, req.peer_id);
     }
     return req.action == proto::UdpTrackerAction::connect;
   }
@@ -296,7 +302,10 @@ bool Classifier::v_udp_tracker(Ctx& c) {
   proto::UdpTrackerResponse resp;
   if (!proto::parse_udp_tracker_response(c.payload, c.ipv6(), resp)) return false;
   if (resp.transaction_id != c.f.proto_state) return false;
-  if (resp.action == proto::UdpTrackerAction::announce) learn_peers(c, resp.peers, resp.peers_ipv6, false);
+  if (FlowDetail* det = detail(c.f); det && det->peer_id_len)
+    set_client_from_peer_id(c, std::span(det->peer_id.data(), det->peer_id_len));
+  if (resp.action == proto::UdpTrackerAction::announce)
+    learn_peers(c, resp.peers, resp.peers_ipv6, false);
   if (FlowDetail* det = detail(c.f); det && !det->tracker[0])
     format_endpoint(det->tracker, c.remote_ip(), c.remote_port());
   return true;
@@ -334,7 +343,8 @@ bool Classifier::v_utp(Ctx& c) {
   // (c) a DATA payload that is BitTorrent peer-wire framing: an extended message (id 20, BEP 10
   // ext id) or several whole messages. uTP carries nothing else in practice.
   if (h.type == proto::UtpType::data && h.payload_len > 0) {
-    std::span<const uint8_t> p = c.payload.subspan(std::min<size_t>(h.payload_offset, c.payload.size()));
+    std::span<const uint8_t> p =
+        c.payload.subspan(std::min<size_t>(h.payload_offset, c.payload.size()));
     proto::FramingSummary sum;
     auto st = proto::validate_peer_framing(p, sum);
     if (st != proto::FramingStatus::invalid &&
@@ -361,7 +371,8 @@ bool Classifier::v_utp(Ctx& c) {
   uint8_t other = c.dir == 0 ? kFlowUtpDir1 : kFlowUtpDir0;
   int shift = c.dir == 0 ? 0 : 16;
   if (!(c.f.flags & mine)) {
-    c.f.proto_state = (c.f.proto_state & ~(uint32_t(0xffff) << shift)) | uint32_t(h.conn_id) << shift;
+    c.f.proto_state = (c.f.proto_state & ~(uint32_t(0xffff) << shift)) | uint32_t(h.conn_id)
+                                                                             << shift;
     c.f.flags |= mine;
   }
   if (!(c.f.flags & other)) return false;
@@ -400,30 +411,43 @@ void Classifier::inspect_dns(Ctx& c) {
 
 bool Classifier::validate(const SignatureMeta& m, Ctx& c) {
   switch (m.validator) {
-    case Validator::kNone: return true;
-    case Validator::kPeerHandshake: return v_handshake(c, c.payload, false);
+    case Validator::kNone:
+      return true;
+    case Validator::kPeerHandshake:
+      return v_handshake(c, c.payload, false);
     case Validator::kUtpHandshake: {
       proto::UtpHeader h = proto::parse_utp(c.payload);
       if (!h.valid() || h.type != proto::UtpType::data) return false;
       return v_handshake(c, c.payload.subspan(h.payload_offset), true);
     }
-    case Validator::kPeerFraming: return v_framing(c);
-    case Validator::kExtensionHandshake: return v_extension(c);
-    case Validator::kAzmp: return v_azmp(c);
-    case Validator::kHttpRequest: return v_http_request(c, m.evidence);
-    case Validator::kHttpResponse: return v_http_response(c);
-    case Validator::kUdpTracker: return v_udp_tracker(c);
-    case Validator::kDht: return v_dht(c);
-    case Validator::kUtp: return v_utp(c);
-    case Validator::kLsd: return v_lsd(c);
-    case Validator::kTlsClientHello: return v_tls(c);
-    case Validator::kCount_: break;
+    case Validator::kPeerFraming:
+      return v_framing(c);
+    case Validator::kExtensionHandshake:
+      return v_extension(c);
+    case Validator::kAzmp:
+      return v_azmp(c);
+    case Validator::kHttpRequest:
+      return v_http_request(c, m.evidence);
+    case Validator::kHttpResponse:
+      return v_http_response(c);
+    case Validator::kUdpTracker:
+      return v_udp_tracker(c);
+    case Validator::kDht:
+      return v_dht(c);
+    case Validator::kUtp:
+      return v_utp(c);
+    case Validator::kLsd:
+      return v_lsd(c);
+    case Validator::kTlsClientHello:
+      return v_tls(c);
+    case Validator::kCount_:
+      break;
   }
   return false;
 }
 
-uint32_t Classifier::inspect(Flow& f, int dir, const DecodedPacket& d, Host* host,
-                             bool host_is_src, Timestamp now) {
+uint32_t Classifier::inspect(Flow& f, int dir, const DecodedPacket& d, Host* host, bool host_is_src,
+                             Timestamp now) {
   if (f.payload_pkts[dir] < 255) f.payload_pkts[dir]++;
   std::span<const uint8_t> payload(d.payload, std::min<size_t>(d.payload_len, cfg_.max_bytes));
   Ctx c{f, dir, d, payload, host, host_is_src, now};
@@ -443,7 +467,7 @@ uint32_t Classifier::inspect(Flow& f, int dir, const DecodedPacket& d, Host* hos
   if (d.tuple.proto == kProtoUdp && (d.tuple.sport == 53 || d.tuple.dport == 53)) inspect_dns(c);
 
   if (sigs_) {
-    hs_database_t* db = d.tuple.proto == kProtoTcp ? sigs_->tcp_db
+    hs_database_t* db = d.tuple.proto == kProtoTcp   ? sigs_->tcp_db
                         : d.tuple.proto == kProtoUdp ? sigs_->udp_db
                                                      : nullptr;
     if (db && !payload.empty()) {
@@ -464,7 +488,7 @@ uint32_t Classifier::inspect(Flow& f, int dir, const DecodedPacket& d, Host* hos
             continue;
           if (!validate(meta, c)) continue;
           stats_.matches[id].add();
-          if (meta.evidence == Evidence::kUserAgent) continue;  // added by the validator itself
+          if (meta.validator == Validator::kHttpRequest) continue;  // added by the validator itself
           if (meta.detect) {
             add(f, c, meta.evidence, meta.confidence);
           } else {
@@ -496,9 +520,9 @@ uint32_t Classifier::inspect(Flow& f, int dir, const DecodedPacket& d, Host* hos
   }
   // Peer-wire flows have nothing more to teach once confirmed; tracker and DHT flows keep
   // being inspected (replies carry peer lists) until the budget runs out.
-  constexpr uint32_t kKeepLooking = evidence_bit(Evidence::kHttpAnnounce) |
-                                    evidence_bit(Evidence::kHttpScrape) |
-                                    evidence_bit(Evidence::kUdpTracker) | evidence_bit(Evidence::kDht);
+  constexpr uint32_t kKeepLooking =
+      evidence_bit(Evidence::kHttpAnnounce) | evidence_bit(Evidence::kHttpScrape) |
+      evidence_bit(Evidence::kUdpTracker) | evidence_bit(Evidence::kDht);
   if ((f.flags & kFlowBittorrent) && !(f.evidence & kKeepLooking) &&
       (f.evidence & evidence_bit(Evidence::kPeerId)))
     f.flags |= kFlowDpiDone;
@@ -519,6 +543,7 @@ uint32_t Classifier::apply_context(Flow& f, Host* host, Timestamp now, bool end_
   Flow& fl = f;
   DecodedPacket none;
   Ctx c{fl, 0, none, {}, host, host_is_a, now};
+  bool known_peer = peers_.known(host->addr, remote, remote_port, now);
   if (host->has_listen_port(local_port)) {
     add(f, c, Evidence::kListenPort, Confidence::kMedium);
     // UDP from the client's listen port goes to other clients' listen ports (uTP, DHT):
@@ -526,8 +551,7 @@ uint32_t Classifier::apply_context(Flow& f, Host* host, Timestamp now, bool end_
     if (f.key.proto == kProtoUdp)
       peers_.learn(host->addr, remote, remote_port, now, now + cfg_.learned_ttl);
   }
-  if (peers_.known(host->addr, remote, remote_port, now))
-    add(f, c, Evidence::kLearnedPeer, Confidence::kLow);
+  if (known_peer) add(f, c, Evidence::kLearnedPeer, Confidence::kLow);
   if ((f.flags & kFlowMseCandidate) && cfg_.mse_heuristic)
     add(f, c, Evidence::kMseHeuristic, Confidence::kMedium);
   // A BitTorrent client dials many peers that never answer with data (choked, full, gone).

@@ -19,8 +19,7 @@ ModelConfig ModelConfig::defaults() {
   return c;
 }
 
-HostModels::HostModels(EventSink& sink, ModelStats& stats, HostTable& hosts,
-                       uint32_t expiry_budget)
+HostModels::HostModels(EventSink& sink, ModelStats& stats, HostTable& hosts, uint32_t expiry_budget)
     : sink_(sink),
       stats_(stats),
       hosts_(hosts),
@@ -89,7 +88,8 @@ void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, ui
   LabelState& st = h.labels[size_t(l)];
   // A label whose TTL ran out before this packet (the timer has not fired yet) ends at its
   // exact deadline first; this activity then starts a new lifetime.
-  if (st.set_at && now >= st.last_activity + lc.ttl) expire(handle, h, l, st.last_activity + lc.ttl, false);
+  if (st.set_at && now >= st.last_activity + lc.ttl)
+    expire(handle, h, l, st.last_activity + lc.ttl, false);
   if (st.set_at) {
     if (now > st.last_activity) st.last_activity = now;
     st.reason |= reason;

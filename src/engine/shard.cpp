@@ -5,17 +5,15 @@
 namespace {
 // A tracker conversation on the client's listen port is not "peer traffic on a transfer
 // port": the transfer-port rule skips flows that are tracker flows.
-constexpr uint32_t kTrackerEvidence =
-    btsensor::evidence_bit(btsensor::Evidence::kHttpAnnounce) |
-    btsensor::evidence_bit(btsensor::Evidence::kHttpScrape) |
-    btsensor::evidence_bit(btsensor::Evidence::kUdpTracker) |
-    btsensor::evidence_bit(btsensor::Evidence::kTrackerReply);
+constexpr uint32_t kTrackerEvidence = btsensor::evidence_bit(btsensor::Evidence::kHttpAnnounce) |
+                                      btsensor::evidence_bit(btsensor::Evidence::kHttpScrape) |
+                                      btsensor::evidence_bit(btsensor::Evidence::kUdpTracker) |
+                                      btsensor::evidence_bit(btsensor::Evidence::kTrackerReply);
 }  // namespace
 
 namespace btsensor {
 
-Shard::Shard(const EngineConfig& cfg, EventSink& sink, const SharedTables* shared,
-             uint32_t index)
+Shard::Shard(const EngineConfig& cfg, EventSink& sink, const SharedTables* shared, uint32_t index)
     : cfg_(cfg),
       sink_(sink),
       flows_(cfg.flow_capacity),
@@ -74,6 +72,7 @@ void Shard::on_timer(uint32_t h) {
 
 uint32_t Shard::transfer_ports(Flow& f) {
   uint32_t ev = f.host == HostTable::kNil ? 0 : models_.transfer_port_evidence(f.host, f);
+  ev &= ~f.evidence;  // only what is new
   f.evidence |= ev;
   return ev;
 }
@@ -122,11 +121,13 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
   if (f.host != HostTable::kNil) {
     Host& host = hosts_.at(f.host);
     if (host.last_seen && (f.key.a == host.addr || f.key.b == host.addr)) {
-      uint32_t added = classifier_.apply_context(f, &host, now_, true);
+      // Evidence found now still happened when the flow was last active, not when its
+      // timeout ran out: label TTLs run from the flow's last packet.
+      uint32_t added = classifier_.apply_context(f, &host, f.last_ts, true);
       if (home_internal(host.addr)) {
         if (!(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
-        models_.on_evidence(f.host, f, added, now_);
-        models_.on_flow_end(f.host, f, now_);
+        models_.on_evidence(f.host, f, added, f.last_ts);
+        models_.on_flow_end(f.host, f, f.last_ts);
       }
     }
   }

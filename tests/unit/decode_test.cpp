@@ -313,8 +313,7 @@ TEST(Decode, TupleOnly) {
   ASSERT_TRUE(decode_tuple(LinkType::kEthernet, fr, t));
   EXPECT_EQ(t.src, ip("10.0.0.1"));
   EXPECT_EQ(t.dst, ip("198.51.100.7"));
-  EXPECT_FALSE(
-      decode_tuple(LinkType::kEthernet, std::span<const uint8_t>(fr.data(), 20), t));
+  EXPECT_FALSE(decode_tuple(LinkType::kEthernet, std::span<const uint8_t>(fr.data(), 20), t));
 }
 
 }  // namespace

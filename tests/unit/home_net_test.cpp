@@ -76,11 +76,11 @@ TEST(HostKey, Rules) {
     bool internal, host_is_src;
   };
   const Row rows[] = {
-      {"10.0.0.5", 40000, "203.0.113.1", 443, "10.0.0.5", true, true},    // outbound
-      {"203.0.113.1", 443, "10.0.0.5", 40000, "10.0.0.5", true, false},   // inbound
-      {"10.0.0.9", 51000, "10.0.0.2", 53, "10.0.0.9", true, true},        // east-west: client side
+      {"10.0.0.5", 40000, "203.0.113.1", 443, "10.0.0.5", true, true},   // outbound
+      {"203.0.113.1", 443, "10.0.0.5", 40000, "10.0.0.5", true, false},  // inbound
+      {"10.0.0.9", 51000, "10.0.0.2", 53, "10.0.0.9", true, true},       // east-west: client side
       {"10.0.0.2", 53, "10.0.0.9", 51000, "10.0.0.9", true, false},
-      {"10.0.0.9", 6881, "10.0.0.5", 6881, "10.0.0.5", true, false},      // same ports: lower address
+      {"10.0.0.9", 6881, "10.0.0.5", 6881, "10.0.0.5", true, false},  // same ports: lower address
       {"203.0.113.9", 443, "198.51.100.1", 40000, "198.51.100.1", false, false},  // transit
       {"192.168.1.3", 6771, "239.192.152.143", 6771, "192.168.1.3", true, true},  // LSD multicast
   };
