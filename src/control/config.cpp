@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "control/outputs_config.hpp"
+
 namespace btsensor {
 namespace {
 
@@ -127,20 +129,6 @@ void parse_flows(Reporter& rep, const YAML::Node& n, EngineConfig& eng) {
   }
 }
 
-void parse_output(Reporter& rep, const YAML::Node& n, OutputConfig& out) {
-  if (!n.IsMap()) return rep.at(n, "output", "expected a mapping");
-  check_keys(rep, n, "output", {"eve", "community_id_seed"});
-  if (YAML::Node e = n["eve"]) {
-    if (!e.IsScalar() || e.Scalar().empty()) {
-      rep.at(e, "output.eve", "expected '-' (stdout) or a file path");
-    } else {
-      out.eve = e.Scalar();
-    }
-  }
-  read_uint(rep, n, "community_id_seed", "output.community_id_seed", out.community_id_seed, 0,
-            65535);
-}
-
 Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   SensorConfig cfg;
   cfg.path = rep.name();
@@ -149,10 +137,16 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     rep.at(root, "(top level)", "expected a mapping of sections");
     return Error{"invalid config"};
   }
-  check_keys(rep, root, "", {"home_net", "flows", "output"});
+  check_keys(rep, root, "", {"home_net", "flows", "output", "outputs"});
   if (YAML::Node n = root["home_net"]) parse_home_net(rep, n, cfg.engine);
   if (YAML::Node n = root["flows"]) parse_flows(rep, n, cfg.engine);
-  if (YAML::Node n = root["output"]) parse_output(rep, n, cfg.output);
+  if (YAML::Node n = root["output"])
+    rep.at(n, "output", "replaced by outputs: (outputs.eve.path, outputs.community_id_seed)");
+  if (YAML::Node n = root["outputs"])
+    parse_outputs_config(n, cfg.outputs,
+                         [&](const YAML::Node& at, const std::string& key, const std::string& msg) {
+                           rep.at(at, key, msg);
+                         });
   if (rep.errors()) return Error{"invalid config"};
   return cfg;
 }
