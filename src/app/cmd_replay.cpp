@@ -131,6 +131,11 @@ int cmd_replay(int argc, char** argv) {
     } else if (a == "--metrics") {
       if (!(v = value("--metrics"))) return kExitUsage;
       metrics = v;
+      HostPort hp;
+      if (!split_host_port(metrics, hp)) {
+        std::fprintf(stderr, "btsensor replay: --metrics takes host:port, e.g. 127.0.0.1:9100\n");
+        return kExitUsage;
+      }
     } else if (a == "--metrics-linger") {
       if (!(v = value("--metrics-linger"))) return kExitUsage;
       if (!parse_u32(v, linger) || linger > 86400) {
@@ -209,8 +214,9 @@ int cmd_replay(int argc, char** argv) {
 
   auto totals = driver.run(files);
   (*outputs)->stop();  // everything queued is written before the summary
-  uint64_t written = 0;
-  for (const OutputStats* o : (*outputs)->stats()) written += o->written.get();
+  // The summary counts events once: as the first output (EVE when enabled) wrote them.
+  auto out_stats = (*outputs)->stats();
+  uint64_t written = out_stats.empty() ? 0 : out_stats.front()->written.get();
   int rc = kExitOk;
   if (!totals) {
     std::fprintf(stderr, "btsensor replay: %s\n", totals.error().c_str());
@@ -220,7 +226,7 @@ int cmd_replay(int argc, char** argv) {
     if (!totals->errors.empty()) rc = kExitBadInput;
     if (!quiet) print_summary(*totals, driver, written);
   }
-  for (const OutputStats* o : (*outputs)->stats()) {
+  for (const OutputStats* o : out_stats) {
     if (o->dropped.get() || o->errors.get()) {
       std::fprintf(stderr, "btsensor replay: output %s: %llu records lost, %llu errors\n",
                    o->name.c_str(), (unsigned long long)o->dropped.get(),
