@@ -3,6 +3,7 @@
 // produced today, or listed there as planned (and reported here as such).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -118,6 +119,21 @@ TEST(Deploy, GrafanaDashboardUsesCataloguedMetrics) {
       EXPECT_TRUE(names.count(std::string(f.name))) << f.name << " is not on the dashboard";
     }
   }
+}
+
+// `btsensor metrics-catalogue` prints the same table, one family per line.
+TEST(Deploy, MetricsCatalogueCommand) {
+  const char* bin = std::getenv("BTSENSOR_BIN");
+  ASSERT_TRUE(bin) << "BTSENSOR_BIN not set (meson sets it)";
+  TempDir dir;
+  ASSERT_EQ(run({bin, "metrics-catalogue"}, dir / "out.txt"), 0);
+  std::string out = read_file(dir / "out.txt");
+  EXPECT_EQ(size_t(std::count(out.begin(), out.end(), '\n')), metric_catalogue().size());
+  EXPECT_NE(out.find("btsensor_decode_errors_total counter reason produced\n"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("btsensor_feed_age_seconds gauge feed planned:reputation_feeds\n"),
+            std::string::npos)
+      << out;
 }
 
 }  // namespace
