@@ -16,6 +16,8 @@ PKGS=(
   libbenchmark-dev                      # micro-benchmarks
   clang libclang-rt-14-dev              # fuzzing (libFuzzer)
   clang-format                          # style check in CI
+  prometheus                            # tests: real scrape of /metrics; promtool for rules
+  rsyslog                               # tests: real syslog receiver (UDP, TCP, unix socket)
 )
 missing=()
 for p in "${PKGS[@]}"; do

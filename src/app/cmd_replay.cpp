@@ -3,13 +3,20 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/commands.hpp"
+#include "btsensor_version.hpp"
 #include "control/config.hpp"
 #include "control/pipeline.hpp"
-#include "outputs/eve_writer.hpp"
+#include "outputs/host_port.hpp"
+#include "outputs/metrics_collector.hpp"
+#include "outputs/metrics_server.hpp"
+#include "outputs/output_set.hpp"
+#include "outputs/reopen_signal.hpp"
 #include "replay/replay_driver.hpp"
 
 namespace btsensor::app {
@@ -27,14 +34,25 @@ Options:
                           `pipeline`, else $BTSENSOR_PIPELINE, else the installed one
       --home-net CIDRS    comma-separated internal networks
                           (default: RFC 1918, RFC 4193, link-local)
-      --eve FILE|-        where events go (default: config output.eve, else stdout)
+      --eve FILE|-        where events go (default: config outputs.eve.path, else
+                          stdout); a syslog output in the config is used as well
       --flows all|bittorrent|none
                           which flow records to write (default: config, else all)
       --shards N          parallel shards (default 1); results do not depend on N
+      --metrics ADDR      serve Prometheus /metrics on ADDR (host:port, e.g.
+                          127.0.0.1:9100; port 0 picks a free one) while replaying;
+                          the bound address is printed on stderr
+      --metrics-linger SEC
+                          keep serving /metrics SEC seconds after the replay ends, so a
+                          scraper can read the final values (default 0)
   -q, --quiet             no summary on stderr
   -h, --help
 
-Exit codes: 0 ok, 1 bad input (unreadable/damaged capture, bad config), 2 usage.
+Events are never dropped by replay: when an output's queue is full the replay waits for
+it (the DPDK sensor counts a drop instead). SIGHUP reopens the EVE file (logrotate).
+
+Exit codes: 0 ok, 1 bad input (unreadable/damaged capture, bad config, events not
+written), 2 usage.
 )";
 
 bool parse_u32(const char* s, uint32_t& out) {
@@ -72,8 +90,8 @@ void print_summary(const ReplayTotals& t, const ReplayDriver& drv, uint64_t line
 }  // namespace
 
 int cmd_replay(int argc, char** argv) {
-  std::string config_path, home_net, eve, flows, pipeline_dir;
-  uint32_t shards = 1;
+  std::string config_path, home_net, eve, flows, metrics, pipeline_dir;
+  uint32_t shards = 1, linger = 0;
   bool quiet = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
@@ -116,6 +134,20 @@ int cmd_replay(int argc, char** argv) {
         std::fprintf(stderr, "btsensor replay: --shards takes a number from 1 to 1024\n");
         return kExitUsage;
       }
+    } else if (a == "--metrics") {
+      if (!(v = value("--metrics"))) return kExitUsage;
+      metrics = v;
+      HostPort hp;
+      if (!split_host_port(metrics, hp)) {
+        std::fprintf(stderr, "btsensor replay: --metrics takes host:port, e.g. 127.0.0.1:9100\n");
+        return kExitUsage;
+      }
+    } else if (a == "--metrics-linger") {
+      if (!(v = value("--metrics-linger"))) return kExitUsage;
+      if (!parse_u32(v, linger) || linger > 86400) {
+        std::fprintf(stderr, "btsensor replay: --metrics-linger takes seconds from 0 to 86400\n");
+        return kExitUsage;
+      }
     } else if (a.size() > 1 && a[0] == '-' && a != "-") {
       std::fprintf(stderr, "btsensor replay: unknown option '%s'\n%s", a.c_str(), kHelp);
       return kExitUsage;
@@ -148,8 +180,6 @@ int cmd_replay(int argc, char** argv) {
     cfg.engine.flow_output = flows == "all"          ? FlowOutput::kAll
                              : flows == "bittorrent" ? FlowOutput::kBittorrent
                                                      : FlowOutput::kNone;
-  if (!eve.empty()) cfg.output.eve = eve;
-
   if (pipeline_dir.empty())
     pipeline_dir = cfg.pipeline.empty() ? default_pipeline_dir() : cfg.pipeline;
   SharedTables shared;
@@ -162,20 +192,49 @@ int cmd_replay(int argc, char** argv) {
     publish_pipeline(std::move(*p), shared, no_readers);
   }
 
-  FILE* out = stdout;
-  if (cfg.output.eve != "-") {
-    out = std::fopen(cfg.output.eve.c_str(), "a");
-    if (!out) {
-      std::fprintf(stderr, "btsensor replay: cannot open %s: %s\n", cfg.output.eve.c_str(),
-                   std::strerror(errno));
-      return kExitBadInput;
-    }
+  if (!eve.empty()) {
+    cfg.outputs.eve.enabled = true;
+    cfg.outputs.eve.path = eve;
   }
-  EveStreamWriter writer(out, EveOptions{cfg.output.community_id_seed});
+
+  install_reopen_on_sighup();
+  // Replay is not an lcore and must write every event: a full output queue makes it wait.
+  auto outputs = OutputSet::create(cfg.outputs, QueueFull::kWait);
+  if (!outputs) {
+    std::fprintf(stderr, "btsensor replay: %s\n", outputs.error().c_str());
+    return kExitBadInput;
+  }
   ReplayOptions ropt;
   ropt.shards = shards;
-  ReplayDriver driver(cfg.engine, ropt, writer, &shared);
+  ReplayDriver driver(cfg.engine, ropt, **outputs, &shared);
+
+  std::unique_ptr<MetricsServer> server;
+  if (!metrics.empty()) {
+    MetricsSources src;
+    for (uint32_t i = 0; i < driver.shard_count(); ++i)
+      src.shards.push_back(&driver.shard(i).stats());
+    src.outputs = (*outputs)->stats();
+    src.version = BTSENSOR_VERSION;
+    auto collector = std::make_shared<MetricsCollector>();
+    add_builtin_families(*collector, std::move(src));
+    auto started = MetricsServer::start(metrics, collector);
+    if (!started) {
+      std::fprintf(stderr, "btsensor replay: %s\n", started.error().c_str());
+      return kExitBadInput;
+    }
+    server = std::move(*started);
+    HostPort hp;
+    split_host_port(metrics, hp);  // checked by MetricsServer::start
+    if (hp.host.find(':') != std::string::npos) hp.host = "[" + hp.host + "]";
+    std::fprintf(stderr, "replay: metrics on http://%s:%u/metrics\n", hp.host.c_str(),
+                 unsigned(server->port()));
+  }
+
   auto totals = driver.run(files);
+  (*outputs)->stop();  // everything queued is written before the summary
+  // The summary counts events once: as the first output (EVE when enabled) wrote them.
+  auto out_stats = (*outputs)->stats();
+  uint64_t written = out_stats.empty() ? 0 : out_stats.front()->written.get();
   int rc = kExitOk;
   if (!totals) {
     std::fprintf(stderr, "btsensor replay: %s\n", totals.error().c_str());
@@ -183,14 +242,20 @@ int cmd_replay(int argc, char** argv) {
   } else {
     for (const auto& e : totals->errors) std::fprintf(stderr, "btsensor replay: %s\n", e.c_str());
     if (!totals->errors.empty()) rc = kExitBadInput;
-    if (!quiet) print_summary(*totals, driver, writer.lines());
+    if (!quiet) print_summary(*totals, driver, written);
   }
-  if (std::fflush(out) != 0 || writer.write_errors() != 0) {
-    std::fprintf(stderr, "btsensor replay: writing events failed (%llu lines lost): %s\n",
-                 (unsigned long long)writer.write_errors(), std::strerror(errno));
-    rc = kExitBadInput;
+  for (const OutputStats* o : out_stats) {
+    if (o->dropped.get() || o->errors.get()) {
+      std::fprintf(stderr, "btsensor replay: output %s: %llu records lost, %llu errors\n",
+                   o->name.c_str(), (unsigned long long)o->dropped.get(),
+                   (unsigned long long)o->errors.get());
+      rc = kExitBadInput;
+    }
   }
-  if (out != stdout) std::fclose(out);
+  if (server && linger) {
+    std::fprintf(stderr, "replay: serving metrics for %u more second(s)\n", linger);
+    std::this_thread::sleep_for(std::chrono::seconds(linger));
+  }
   return rc;
 }
 

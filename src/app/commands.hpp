@@ -11,5 +11,6 @@ constexpr int kExitInternal = 3;
 
 int cmd_replay(int argc, char** argv);
 int cmd_check_config(int argc, char** argv);
+int cmd_metrics_catalogue(int argc, char** argv);
 
 }  // namespace btsensor::app

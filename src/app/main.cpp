@@ -13,6 +13,7 @@ constexpr const char* kUsage = R"(btsensor — tells which internal hosts use Bi
 Usage:
   btsensor replay [options] CAPTURE...      the engine over pcap/pcapng files
   btsensor check-config CONFIG              validate config, pipelines, feeds, exclusions
+  btsensor metrics-catalogue                list every Prometheus metric family
   btsensor --version | --help
 
 Run `btsensor <command> --help` for the options of a command.
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     }
     if (!std::strcmp(cmd, "replay")) return cmd_replay(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "check-config")) return cmd_check_config(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "metrics-catalogue")) return cmd_metrics_catalogue(argc - 1, argv + 1);
   } catch (const std::exception& e) {
     // Control-plane code reports errors as values; reaching here is a bug or resource
     // exhaustion (bad_alloc), so say so plainly.

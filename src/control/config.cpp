@@ -4,6 +4,8 @@
 
 #include "control/yaml_util.hpp"
 
+#include "control/outputs_config.hpp"
+
 namespace btsensor {
 namespace {
 
@@ -81,20 +83,6 @@ void parse_dpi(Reporter& rep, const YAML::Node& n, EngineConfig& eng) {
   read_uint(rep, n, "detail_capacity", "dpi.detail_capacity", d.detail_capacity, 1, 1u << 24);
 }
 
-void parse_output(Reporter& rep, const YAML::Node& n, OutputConfig& out) {
-  if (!n.IsMap()) return rep.at(n, "output", "expected a mapping");
-  check_keys(rep, n, "output", {"eve", "community_id_seed"});
-  if (YAML::Node e = n["eve"]) {
-    if (!e.IsScalar() || e.Scalar().empty()) {
-      rep.at(e, "output.eve", "expected '-' (stdout) or a file path");
-    } else {
-      out.eve = e.Scalar();
-    }
-  }
-  read_uint(rep, n, "community_id_seed", "output.community_id_seed", out.community_id_seed, 0,
-            65535);
-}
-
 Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   SensorConfig cfg;
   cfg.path = rep.name();
@@ -103,7 +91,7 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     rep.at(root, "(top level)", "expected a mapping of sections");
     return Error{"invalid config"};
   }
-  check_keys(rep, root, "", {"home_net", "flows", "output", "pipeline", "dpi", "hosts"});
+  check_keys(rep, root, "", {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts"});
   if (YAML::Node n = root["pipeline"]) read_string(rep, n, "pipeline", cfg.pipeline);
   if (YAML::Node n = root["dpi"]) parse_dpi(rep, n, cfg.engine);
   if (YAML::Node n = root["hosts"]) {
@@ -116,7 +104,13 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   }
   if (YAML::Node n = root["home_net"]) parse_home_net(rep, n, cfg.engine);
   if (YAML::Node n = root["flows"]) parse_flows(rep, n, cfg.engine);
-  if (YAML::Node n = root["output"]) parse_output(rep, n, cfg.output);
+  if (YAML::Node n = root["output"])
+    rep.at(n, "output", "replaced by outputs: (outputs.eve.path, outputs.community_id_seed)");
+  if (YAML::Node n = root["outputs"])
+    parse_outputs_config(n, cfg.outputs,
+                         [&](const YAML::Node& at, const std::string& key, const std::string& msg) {
+                           rep.at(at, key, msg);
+                         });
   if (rep.errors()) return Error{"invalid config"};
   return cfg;
 }

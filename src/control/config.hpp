@@ -9,19 +9,15 @@
 
 #include "btsensor/result.hpp"
 #include "btsensor/shard.hpp"
+#include "outputs/output_options.hpp"
 
 namespace btsensor {
-
-struct OutputConfig {
-  std::string eve = "-";  // "-" = stdout, else a file path (appended)
-  uint16_t community_id_seed = 0;
-};
 
 struct SensorConfig {
   std::string path;      // where it was loaded from ("" = built-in defaults)
   std::string pipeline;  // pipeline directory ("" = default_pipeline_dir())
   EngineConfig engine;
-  OutputConfig output;
+  OutputsConfig outputs;  // outputs_config.hpp
 };
 
 // Parses and validates. On failure, diag holds one line per problem.

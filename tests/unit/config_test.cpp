@@ -10,7 +10,7 @@ TEST(Config, EmptyMeansDefaults) {
   auto c = parse_config("", "empty.yaml", d);
   ASSERT_TRUE(c) << (d.lines.empty() ? "" : d.lines[0]);
   EXPECT_EQ(c->engine.flow_capacity, EngineConfig{}.flow_capacity);
-  EXPECT_EQ(c->output.eve, "-");
+  EXPECT_EQ(c->outputs.eve.path, "-");
 }
 
 TEST(Config, FullExample) {
@@ -21,8 +21,8 @@ flows:
   capacity: 1000
   output: bittorrent
   timeouts: {tcp_new: 30, tcp_established: 300, tcp_closed: 0, udp: 60, other: 60}
-output:
-  eve: /tmp/eve.json
+outputs:
+  eve: {path: /tmp/eve.json}
   community_id_seed: 7
 )",
                         "c.yaml", d);
@@ -32,8 +32,8 @@ output:
   EXPECT_EQ(c->engine.flow_output, FlowOutput::kBittorrent);
   EXPECT_EQ(c->engine.timeouts.udp, 60 * kNsPerSec);
   EXPECT_EQ(c->engine.timeouts.tcp_closed, 0);
-  EXPECT_EQ(c->output.eve, "/tmp/eve.json");
-  EXPECT_EQ(c->output.community_id_seed, 7);
+  EXPECT_EQ(c->outputs.eve.path, "/tmp/eve.json");
+  EXPECT_EQ(c->outputs.community_id_seed, 7);
 }
 
 // Every kind of mistake is reported with file:line:col and the key at fault.
@@ -53,8 +53,8 @@ TEST(Config, MistakesAreReportedWithPositions) {
       {"flows:\n  output: some\n", "c.yaml:2:11: flows.output: expected all, bittorrent or none"},
       {"flows:\n  timeouts: {udp: 0}\n", "flows.timeouts.udp: value 0 out of range"},
       {"flows:\n  timeouts: {tcp: 5}\n", "flows.timeouts.tcp: unknown key"},
-      {"output:\n  community_id_seed: 70000\n",
-       "output.community_id_seed: value 70000 out of range"},
+      {"outputs:\n  community_id_seed: 70000\n",
+       "outputs.community_id_seed: value 70000 out of range"},
       {"home_net: [10.0.0.0/8\n", "c.yaml:2:1: YAML syntax error"},
       {"- a\n- b\n", "c.yaml:1:1: (top level): expected a mapping"},
   };

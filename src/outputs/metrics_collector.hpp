@@ -1,0 +1,73 @@
+// The /metrics collector: reads the per-thread counter structs at scrape time and sums them.
+//
+// Nothing on the data path knows about Prometheus: each lcore/shard/writer increments its own
+// single-writer counters (counter.hpp), and Collect() — run on the exposer's HTTP thread at
+// every scrape — walks the structs it was given and builds the families. No shared atomic is
+// touched per packet, and every series exists (at 0) from the first scrape because getters
+// enumerate fixed sets (every decode reason, every port, every worker), not what was seen.
+#pragma once
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <chrono>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "btsensor/sensor_stats.hpp"
+#include "btsensor/shard_stats.hpp"
+#include "outputs/metrics_catalogue.hpp"
+
+namespace btsensor {
+
+// Given to a family's getter: one call per series, label values in the catalogue's order.
+class SampleWriter {
+ public:
+  SampleWriter(const FamilySpec& spec, prometheus::MetricFamily& out) : spec_(spec), out_(out) {}
+  void add(std::initializer_list<std::string_view> label_values, double value);
+  void add(double value) { add({}, value); }
+
+ private:
+  const FamilySpec& spec_;
+  prometheus::MetricFamily& out_;
+};
+
+using FamilyGetter = std::function<void(SampleWriter&)>;
+
+class MetricsCollector final : public prometheus::Collectable {
+ public:
+  // Binds a getter to a family of the catalogue (metrics_catalogue.cpp). False when the name
+  // is not there or still marked planned (move its row to produced first). Call before the
+  // collector is registered with an exposer: Collect() reads the bindings without a lock.
+  bool add(std::string_view family, FamilyGetter getter);
+
+  // Families in catalogue order; a family with no series (e.g. ports in replay) is omitted.
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  struct Binding {
+    const FamilySpec* spec;
+    FamilyGetter get;
+  };
+  std::vector<Binding> bindings_;
+};
+
+// What a driver hands the collector: pointers to the stats structs it owns (which must
+// outlive the collector's registration). Empty lists are fine (replay has no ports).
+struct MetricsSources {
+  std::vector<const ShardStats*> shards;  // one per shard / worker lcore
+  std::vector<const PortStats*> ports;
+  std::vector<const RingStats*> rings;  // index = worker
+  std::vector<const LcoreStats*> lcores;
+  std::vector<const OutputStats*> outputs;
+  std::string version;
+  std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
+};
+
+// Binds every produced family whose counters exist today.
+void add_builtin_families(MetricsCollector& c, MetricsSources src);
+
+}  // namespace btsensor
