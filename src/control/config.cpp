@@ -149,10 +149,14 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     rep.at(root, "(top level)", "expected a mapping of sections");
     return Error{"invalid config"};
   }
-  check_keys(rep, root, "", {"home_net", "flows", "output"});
+  check_keys(rep, root, "", {"home_net", "flows", "output", "dataplane"});
   if (YAML::Node n = root["home_net"]) parse_home_net(rep, n, cfg.engine);
   if (YAML::Node n = root["flows"]) parse_flows(rep, n, cfg.engine);
   if (YAML::Node n = root["output"]) parse_output(rep, n, cfg.output);
+  if (YAML::Node n = root["dataplane"])
+    parse_dataplane_config(n, cfg.dataplane,
+                           [&](const YAML::Node& at, const std::string& key,
+                               const std::string& msg) { rep.at(at, key, msg); });
   if (rep.errors()) return Error{"invalid config"};
   return cfg;
 }

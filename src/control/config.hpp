@@ -9,6 +9,7 @@
 
 #include "btsensor/result.hpp"
 #include "btsensor/shard.hpp"
+#include "control/dataplane_config.hpp"
 
 namespace btsensor {
 
@@ -21,6 +22,7 @@ struct SensorConfig {
   std::string path;  // where it was loaded from ("" = built-in defaults)
   EngineConfig engine;
   OutputConfig output;
+  DataplaneConfig dataplane;  // only `btsensor run` uses it
 };
 
 // Parses and validates. On failure, diag holds one line per problem.
