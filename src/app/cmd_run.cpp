@@ -119,21 +119,27 @@ void print_summary(const DataplaneTotals& t, uint64_t lines, uint64_t write_erro
                  "run: note: %llu multi-segment frames (first segment inspected), %llu packets "
                  "without RX timestamp (TSC used), %llu events on the wrong worker\n",
                  ull(t.multi_seg), ull(t.ts_fallback), ull(t.host_misrouted));
-  std::string per_worker;
+  std::string per_worker, flows_each;
+  for (const WorkerTotals& w : t.workers) {
+    if (!flows_each.empty()) flows_each += ',';
+    flows_each += std::to_string(w.flows);
+  }
   for (const WorkerTotals& w : t.workers) {
     if (!per_worker.empty()) per_worker += ',';
     per_worker += std::to_string(w.packets);
   }
   // One machine-readable line for scripts and tests.
-  std::fprintf(stderr,
-               "run: totals rx_packets=%llu worker_packets=%llu ring_dropped=%llu "
-               "worker_packets_each=%s events_produced=%llu events_written=%llu "
-               "events_dropped=%llu events_suppressed=%llu learned=%llu host_misrouted=%llu "
-               "multi_seg=%llu ts_fallback=%llu seconds=%.3f active_seconds=%.3f mpps=%.3f\n",
-               ull(t.rx_packets), ull(t.worker_packets), ull(t.ring_dropped), per_worker.c_str(),
-               ull(t.events_produced), ull(lines), ull(dropped), ull(t.events_suppressed),
-               ull(t.learned), ull(t.host_misrouted), ull(t.multi_seg), ull(t.ts_fallback),
-               t.seconds, secs, mpps);
+  std::fprintf(
+      stderr,
+      "run: totals rx_packets=%llu worker_packets=%llu ring_dropped=%llu "
+      "worker_packets_each=%s worker_flows_each=%s events_produced=%llu events_written=%llu "
+      "events_dropped=%llu events_suppressed=%llu learned=%llu host_misrouted=%llu "
+      "multi_seg=%llu ts_fallback=%llu stop=%s time_source=%s seconds=%.3f active_seconds=%.3f "
+      "mpps=%.3f\n",
+      ull(t.rx_packets), ull(t.worker_packets), ull(t.ring_dropped), per_worker.c_str(),
+      flows_each.c_str(), ull(t.events_produced), ull(lines), ull(dropped),
+      ull(t.events_suppressed), ull(t.learned), ull(t.host_misrouted), ull(t.multi_seg),
+      ull(t.ts_fallback), t.stop_reason.c_str(), t.time_source.c_str(), t.seconds, secs, mpps);
 }
 
 }  // namespace
