@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <thread>
 
@@ -274,10 +275,18 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
   m.agg->output = &out_stats;
 
   // Consumers first, so that nothing is produced for an lcore that is not yet running.
+  // Launching cannot fail here: setup() checked that every role lcore is an enabled worker
+  // lcore of the EAL, used once, and nothing else has launched on them.
   const auto t0 = Clock::now();
-  rte_eal_remote_launch(aggregator_lcore_main, m.agg.get(), m.agg->lcore);
-  for (auto& w : m.workers) rte_eal_remote_launch(worker_lcore_main, w.get(), w->lcore);
-  for (auto& r : m.rx) rte_eal_remote_launch(rx_lcore_main, r.get(), r->lcore);
+  auto launch = [](lcore_function_t* fn, void* arg, unsigned lcore) {
+    if (rte_eal_remote_launch(fn, arg, lcore) != 0) {
+      std::fprintf(stderr, "btsensor run: internal error: cannot launch lcore %u\n", lcore);
+      std::abort();
+    }
+  };
+  launch(aggregator_lcore_main, m.agg.get(), m.agg->lcore);
+  for (auto& w : m.workers) launch(worker_lcore_main, w.get(), w->lcore);
+  for (auto& r : m.rx) launch(rx_lcore_main, r.get(), r->lcore);
 
   auto rx_total = [&] {
     uint64_t n = 0;

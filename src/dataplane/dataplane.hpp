@@ -54,6 +54,7 @@ struct DataplaneTotals {
   uint64_t events_handed = 0;          // given to the writer
   uint64_t learned = 0;
   std::vector<WorkerTotals> workers;
+  // Owned by the Dataplane: valid while it lives.
   std::vector<const PortStats*> ports;
   std::vector<const LcoreStats*> lcores;
 };
