@@ -10,8 +10,8 @@
 #include <rte_ring.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "dataplane/aggregator.hpp"
