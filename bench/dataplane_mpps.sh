@@ -60,4 +60,5 @@ else
   echo "== dpdk-testpmd not installed (Debian package dpdk-dev): no ceiling measured"
   testpmd_mpps=n/a
 fi
-echo "RESULT btsensor_run_mpps=$run_mpps testpmd_io_mpps=$testpmd_mpps capture=$(basename "$CAPTURE") seconds=$SECS cpus=$ncpu"
+echo "RESULT btsensor_run_mpps=$run_mpps testpmd_io_mpps=$testpmd_mpps capture=$(basename "$CAPTURE") seconds=$SECS cpus=$ncpu loadavg=$(cut -d" " -f1 /proc/loadavg)"
+echo "(a loaded machine, e.g. other builds, lowers both figures: compare them from the same run)"
