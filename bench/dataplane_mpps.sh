@@ -43,7 +43,7 @@ pid=$!
 sleep "$SECS"
 kill -INT $pid
 wait $pid
-grep -E '^run: (stopped|[0-9]+ packets|worker|port)' "$tmp/run.err"
+grep -E "^run: (stopped|[0-9]+ packets|worker|lcores|port)" "$tmp/run.err"
 run_mpps=$(grep -o 'mpps=[0-9.]*' "$tmp/run.err" | cut -d= -f2)
 
 if command -v dpdk-testpmd > /dev/null; then

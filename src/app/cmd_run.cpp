@@ -109,6 +109,15 @@ void print_summary(const DataplaneTotals& t, uint64_t lines, uint64_t write_erro
                "%llu output queue, %llu write errors) + %llu suppressed\n",
                ull(t.events_produced), ull(lines), ull(dropped), ull(t.events_dropped_worker),
                ull(t.events_dropped_output), ull(write_errors), ull(t.events_suppressed));
+  std::string busy;
+  for (const LcoreStats* l : t.lcores) {
+    uint64_t total = l->total_cycles.get();
+    char b[64];
+    std::snprintf(b, sizeof(b), "%s%s %u %.1f%%", busy.empty() ? "" : ", ", l->role.c_str(),
+                  l->lcore_id, total ? 100.0 * double(l->busy_cycles.get()) / double(total) : 0.0);
+    busy += b;
+  }
+  std::fprintf(stderr, "run: lcores busy: %s\n", busy.c_str());
   for (const PortStats* p : t.ports)
     std::fprintf(stderr,
                  "run: port %s: ipackets %llu, imissed %llu, ierrors %llu, rx_nombuf %llu\n",
