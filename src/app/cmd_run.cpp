@@ -34,7 +34,8 @@ Options:
   -h, --help
 
 Everything after `--` goes to the DPDK EAL unchanged, e.g. on a machine without hugepages
-or NIC:  -- --no-huge --in-memory -m 512 --lcores 0@0,1@1,2@1,3@0
+or NIC:  -- --no-huge --no-shconf -m 512 --lcores 0@0,1@1,2@1,3@0
+(--in-memory does not combine with --no-huge: use --no-shconf.)
 Without -l/--lcores there, the EAL gets `-l` with the configured lcores plus a main lcore.
 
 SIGINT/SIGTERM stop the sensor cleanly: input stops, every flow is flushed (reason
