@@ -6,7 +6,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PKGS=(
   build-essential meson ninja-build pkg-config python3
-  libdpdk-dev dpdk                      # dataplane (btsensor run), dpdk-testpmd for benchmarks
+  libdpdk-dev dpdk                      # dataplane (btsensor run), net_pcap/net_null PMDs
+  dpdk-dev                              # dpdk-testpmd (benchmark ceiling; not in `dpdk`)
   libhyperscan-dev                      # DPI
   libtbb-dev                            # parallel replay
   prometheus-cpp-dev                    # /metrics

@@ -26,7 +26,7 @@
 
 namespace btsensor {
 
-class PortSet {
+class PortMask {
  public:
   void add(uint16_t lo, uint16_t hi) {
     for (uint32_t p = lo; p <= hi; ++p) bits_.set(p);
@@ -45,7 +45,7 @@ struct LabelConfig {
 
 struct ModelConfig {
   std::array<LabelConfig, kLabelCount> labels;
-  PortSet tracker_ports_tcp, tracker_ports_udp;  // reputation hits count only on these
+  PortMask tracker_ports_tcp, tracker_ports_udp;  // reputation hits count only on these
   // Evidence that sets bittorrent_user.
   uint32_t tracker_evidence =
       evidence_bit(Evidence::kHttpAnnounce) | evidence_bit(Evidence::kHttpScrape) |
@@ -53,7 +53,7 @@ struct ModelConfig {
       evidence_bit(Evidence::kTrackerReputation) | evidence_bit(Evidence::kTrackerLearnedDns);
   // The `bittorrent` detection.
   bool bittorrent_enabled = true;
-  PortSet transfer_ports;  // TCP and UDP
+  PortMask transfer_ports;  // TCP and UDP
   uint32_t peer_evidence =
       evidence_bit(Evidence::kPeerHandshake) | evidence_bit(Evidence::kPeerHandshakeUtp) |
       evidence_bit(Evidence::kPeerMessage) | evidence_bit(Evidence::kExtensionProtocol) |

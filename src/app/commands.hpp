@@ -12,5 +12,6 @@ constexpr int kExitInternal = 3;
 int cmd_replay(int argc, char** argv);
 int cmd_check_config(int argc, char** argv);
 int cmd_metrics_catalogue(int argc, char** argv);
+int cmd_run(int argc, char** argv);  // only when built with the dataplane (DPDK)
 
 }  // namespace btsensor::app

@@ -11,6 +11,7 @@ namespace {
 constexpr const char* kUsage = R"(btsensor — tells which internal hosts use BitTorrent
 
 Usage:
+  btsensor run -c CONFIG [-- EAL args]      the DPDK sensor
   btsensor replay [options] CAPTURE...      the engine over pcap/pcapng files
   btsensor check-config CONFIG              validate config, pipelines, feeds, exclusions
   btsensor metrics-catalogue                list every Prometheus metric family
@@ -41,6 +42,16 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "replay")) return cmd_replay(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "check-config")) return cmd_check_config(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "metrics-catalogue")) return cmd_metrics_catalogue(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "run")) {
+#ifdef BTSENSOR_HAVE_DATAPLANE
+      return cmd_run(argc - 1, argv + 1);
+#else
+      std::fprintf(stderr,
+                   "btsensor: this build has no dataplane (DPDK was not found; "
+                   "install libdpdk-dev and configure with -Ddataplane=enabled)\n");
+      return kExitUsage;
+#endif
+    }
   } catch (const std::exception& e) {
     // Control-plane code reports errors as values; reaching here is a bug or resource
     // exhaustion (bad_alloc), so say so plainly.

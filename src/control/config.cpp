@@ -91,7 +91,8 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     rep.at(root, "(top level)", "expected a mapping of sections");
     return Error{"invalid config"};
   }
-  check_keys(rep, root, "", {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts"});
+  check_keys(rep, root, "",
+             {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane"});
   if (YAML::Node n = root["pipeline"]) read_string(rep, n, "pipeline", cfg.pipeline);
   if (YAML::Node n = root["dpi"]) parse_dpi(rep, n, cfg.engine);
   if (YAML::Node n = root["hosts"]) {
@@ -111,6 +112,10 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
                          [&](const YAML::Node& at, const std::string& key, const std::string& msg) {
                            rep.at(at, key, msg);
                          });
+  if (YAML::Node n = root["dataplane"])
+    parse_dataplane_config(n, cfg.dataplane,
+                           [&](const YAML::Node& at, const std::string& key,
+                               const std::string& msg) { rep.at(at, key, msg); });
   if (rep.errors()) return Error{"invalid config"};
   return cfg;
 }

@@ -9,6 +9,7 @@
 
 #include "btsensor/result.hpp"
 #include "btsensor/shard.hpp"
+#include "control/dataplane_config.hpp"
 #include "outputs/output_options.hpp"
 
 namespace btsensor {
@@ -17,7 +18,8 @@ struct SensorConfig {
   std::string path;      // where it was loaded from ("" = built-in defaults)
   std::string pipeline;  // pipeline directory ("" = default_pipeline_dir())
   EngineConfig engine;
-  OutputsConfig outputs;  // outputs_config.hpp
+  OutputsConfig outputs;      // outputs_config.hpp
+  DataplaneConfig dataplane;  // only `btsensor run` uses it
 };
 
 // Parses and validates. On failure, diag holds one line per problem.

@@ -283,6 +283,18 @@ TEST(ProtoTls, TrailingRecordAfterHello) {
   EXPECT_EQ(h.sni, "tracker.example");
 }
 
+TEST(ProtoTls, SessionIdOver32) {
+  // kHelloNoExt with a 33-byte session id and all lengths grown to match: every length is
+  // consistent, but RFC 8446 caps legacy_session_id at 32 bytes.
+  std::vector<uint8_t> seg = kHelloNoExt;
+  seg[43] = 33;
+  seg.insert(seg.begin() + 44, 0xc0);
+  seg[4] += 1;  // record length
+  seg[8] += 1;  // handshake length
+  TlsClientHello h;
+  EXPECT_EQ(parse_client_hello(seg, h), TlsStatus::kMalformed);
+}
+
 TEST(ProtoTls, ExtensionCap) {
   // kHelloNoExt with 70 empty padding extensions (type 0x0015, length 0) appended; lengths
   // patched: extensions block 280, handshake 75 + 2 + 280, record + 4.

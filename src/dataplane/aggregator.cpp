@@ -1,0 +1,98 @@
+#include "dataplane/aggregator.hpp"
+
+#include <rte_cycles.h>
+
+namespace btsensor {
+namespace {
+
+constexpr unsigned kEventBurst = 64;
+// Events are rare next to packets: an idle aggregator naps this long and leaves its CPU to
+// others; an event waits at most this much longer to be written.
+constexpr unsigned kIdleNapUs = 100;
+
+bool all_workers_done(const AggregatorContext& c) {
+  for (const WorkerContext* w : c.workers)
+    if (!w->done.get()) return false;
+  return true;
+}
+
+void pass_on(AggregatorContext& c, DpEvent* e) {
+  if (std::holds_alternative<LearnedAddress>(e->ev)) {
+    // Feedback for the control plane's next published overlay; no consumer yet.
+    c.stats.learned.add();
+    rte_mempool_put(c.pool, e);
+    return;
+  }
+  c.stats.events.add();
+  if (!c.gate.admit(*e)) {
+    c.gate.suppressed.add();
+    rte_mempool_put(c.pool, e);
+    return;
+  }
+  // SP/SC: this lcore is the only producer, the writer the only consumer. The ring's
+  // release/acquire on its tails carries the event's bytes to the writer.
+  while (rte_ring_sp_enqueue(c.out, e) != 0) {
+    // Relaxed: only a mode switch; the workers' done flags order the data.
+    if (!c.stopping->load(std::memory_order_relaxed)) {
+      c.output->dropped.add();
+      rte_mempool_put(c.pool, e);
+      return;
+    }
+    rte_pause();  // shutdown: the writer is draining, room will come
+  }
+}
+
+}  // namespace
+
+int aggregator_lcore_main(void* arg) {
+  auto& c = *static_cast<AggregatorContext*>(arg);
+  void* objs[kEventBurst];
+  CycleMeter meter(c.lcore_stats);
+  bool draining = false;
+  while (true) {
+    unsigned got = 0;
+    for (rte_ring* r : c.event_rings) {
+      const unsigned n = rte_ring_sc_dequeue_burst(r, objs, kEventBurst, nullptr);
+      for (unsigned i = 0; i < n; ++i) pass_on(c, static_cast<DpEvent*>(objs[i]));
+      got += n;
+    }
+    meter.lap(got != 0);
+    if (got) continue;
+    if (draining) break;
+    // Acquire (DoneFlag): a worker's last events were enqueued before its flag; one more
+    // full pass after seeing every flag drains them.
+    if (all_workers_done(c)) {
+      draining = true;
+      continue;
+    }
+    rte_delay_us_sleep(kIdleNapUs);
+  }
+  c.done.set();
+  return 0;
+}
+
+unsigned drain_output(rte_ring* queue, rte_mempool* pool, EventSink& out, OutputStats& stats,
+                      unsigned max) {
+  void* objs[kEventBurst];
+  unsigned total = 0;
+  while (total < max) {
+    const unsigned n = rte_ring_sc_dequeue_burst(queue, objs, kEventBurst, nullptr);
+    if (n == 0) break;
+    for (unsigned i = 0; i < n; ++i) {
+      const DpEvent& e = *static_cast<const DpEvent*>(objs[i]);
+      if (auto* r = std::get_if<FlowRecord>(&e.ev)) {
+        out.on_flow(*r);
+      } else if (auto* l = std::get_if<LabelEvent>(&e.ev)) {
+        out.on_label(*l);
+      } else if (auto* a = std::get_if<AlertEvent>(&e.ev)) {
+        out.on_alert(*a);
+      }
+    }
+    stats.written.add(n);
+    rte_mempool_put_bulk(pool, objs, n);
+    total += n;
+  }
+  return total;
+}
+
+}  // namespace btsensor
