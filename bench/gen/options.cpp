@@ -78,7 +78,10 @@ Options:
   --out FILE          pcap to write (required)
   --truth FILE        ground-truth TSV sidecar, one row per flow:
                         file  l4  endpoint_a  endpoint_b  label  evidence
-                      endpoint_a is the initiator; label is BT or notBT
+                      endpoint_a is the initiator; label is BT or notBT; evidence is
+                      BT: tracker_dns http_tracker udp_tracker dht peer_wire mse
+                          peer_wire_utp lsd
+                      notBT: dns http tls quic ntp stun wireguard name_torrent
   --seed N            PRNG seed, unsigned 64-bit (default 1)
   --hosts N           internal hosts, 1..1000000 (default 16)
   --flows N           total flows, 1..100000000 (default 400); every flow has its own 5-tuple

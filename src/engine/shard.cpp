@@ -257,10 +257,12 @@ void Shard::process_one(const RawPacket& p) {
   uint32_t added = 0;
   if (d.payload_len && classifier_.wants(f, dir))
     added = classifier_.inspect(f, dir, d, host, hk.host_is_src, ts);
-  if (first_packet && host) {
-    added |= classifier_.apply_context(f, host, ts, false);
-    if (hk.internal && !(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
-  }
+  if (first_packet && host) added |= classifier_.apply_context(f, host, ts, false);
+  // Transfer ports are judged once the flow has shown its first payload (a tracker on 6969
+  // is a tracker, not a transfer), or when it ends without any.
+  if (hk.internal && host && d.payload_len && f.payload_pkts[0] + f.payload_pkts[1] == 1 &&
+      !(f.evidence & kTrackerEvidence))
+    added |= transfer_ports(f);
   if (added && hk.internal && host) models_.on_evidence(f.host, f, added, ts);
 
   // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.

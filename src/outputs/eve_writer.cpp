@@ -196,6 +196,10 @@ const std::string& EveFormatter::label(const LabelEvent& e) {
     j_.str("expires", buf);
   }
   if (e.remote[0]) j_.str("remote", cstr(e.remote));
+  if (e.action == LabelAction::kExpire) {
+    if (e.evicted) j_.boolean("evicted", true);  // host table made room: not a TTL expiry
+    if (e.alert_flows) j_.num("flows", uint64_t(e.alert_flows)).num("bytes", e.alert_bytes);
+  }
   j_.end_object();
   j_.end_object();
   return j_.text();

@@ -136,12 +136,37 @@ TEST_F(ModelsFixture, DetectionFiresOncePerLabelLifetime) {
 
 TEST_F(ModelsFixture, TransferPortOfALabelledHostIsEvidence) {
   tracker(T0);
-  // Unrecognised payload, but to a transfer port (51413) from a labelled host.
+  // Unrecognised payload, but to a transfer port (51413) from a labelled host: judged at the
+  // first payload packet.
   send(T0 + S,
        FrameSpec{ip("10.0.0.1"), ip("198.51.100.9"), 50000, 51413, kProtoTcp, 0x02, {}, {}});
+  EXPECT_TRUE(sink.alerts.empty());  // a SYN says nothing yet
+  send(T0 + 2 * S, FrameSpec{ip("10.0.0.1"),
+                             ip("198.51.100.9"),
+                             50000,
+                             51413,
+                             kProtoTcp,
+                             0x18,
+                             {},
+                             text("opaque bytes")});
   ASSERT_EQ(sink.alerts.size(), 1u);
   EXPECT_EQ(sink.alerts[0].severity, 2);  // port evidence only: medium
   EXPECT_TRUE(sink.alerts[0].evidence & evidence_bit(Evidence::kTransferPort));
+}
+
+TEST_F(ModelsFixture, TransferPortWithoutPayloadIsJudgedWhenTheFlowEnds) {
+  tracker(T0);
+  send(T0 + S, FrameSpec{ip("10.0.0.1"), ip("198.51.100.9"), 50000, 6881, kProtoTcp, 0x02, {}, {}});
+  EXPECT_TRUE(sink.alerts.empty());
+  shard->flush(T0 + 2 * S);
+  ASSERT_EQ(sink.alerts.size(), 1u);
+  EXPECT_EQ(sink.alerts[0].ts, T0 + S);  // stamped with the flow's last activity
+}
+
+TEST_F(ModelsFixture, TrackerOnATransferPortIsNotATransfer) {
+  tracker(T0);  // to 6969: a tracker port and a transfer port
+  tracker(T0 + S);
+  EXPECT_TRUE(sink.alerts.empty());
 }
 
 TEST_F(ModelsFixture, NameHuntSetsTorrentSiteOnly) {

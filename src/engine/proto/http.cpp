@@ -1,13 +1,20 @@
 // HTTP/1.x head parsing and BitTorrent tracker/.torrent/magnet classification. All scanning
-// is done on a std::string_view over the segment with explicit index checks; the only
-// string_view calls used are the non-throwing ones (find, size, operator[] below size, and
-// substr with pos <= size, which cannot throw).
+// is done on a std::string_view over the segment with explicit index checks; only the
+// non-throwing string_view members are used (find, rfind, size, operator[] below size), and
+// slicing goes through sub() below.
 #include "engine/proto/http.hpp"
 
 namespace btsensor::proto {
 namespace {
 
 constexpr size_t npos = std::string_view::npos;
+
+// std::string_view::substr, minus the out_of_range throw: `pos` is clamped to the size. Every
+// call site passes pos <= size anyway; this keeps exception paths out of the hot-path code.
+constexpr std::string_view sub(std::string_view s, size_t pos, size_t n = npos) {
+  if (pos > s.size()) pos = s.size();
+  return {s.data() + pos, n < s.size() - pos ? n : s.size() - pos};
+}
 
 constexpr char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
@@ -22,11 +29,11 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() && iequals(sub(s, 0, prefix.size()), prefix);
 }
 
 bool iends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+  return s.size() >= suffix.size() && iequals(sub(s, s.size() - suffix.size()), suffix);
 }
 
 // Case-insensitive search; `needle` must be lower-case. O(n*m), but m is a short literal
@@ -97,14 +104,14 @@ Line next_line(std::string_view buf, size_t pos) {
   const size_t end = lf == npos ? buf.size() : lf;
   l.complete = lf != npos;
   l.next = l.complete ? lf + 1 : buf.size();
-  l.text = buf.substr(pos, end - pos);
+  l.text = sub(buf, pos, end - pos);
   if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
   return l;
 }
 
 // "HTTP/1.<digit>", case-sensitive (RFC 9112 section 2.3).
 bool parse_version(std::string_view v, uint8_t& minor) {
-  if (v.size() != 8 || v.substr(0, 7) != "HTTP/1." || !is_digit(v[7])) return false;
+  if (v.size() != 8 || sub(v, 0, 7) != "HTTP/1." || !is_digit(v[7])) return false;
   minor = uint8_t(v[7] - '0');
   return true;
 }
@@ -167,9 +174,9 @@ HeadScan scan_headers(std::string_view buf, size_t pos, OnHeader&& on_header) {
     if (l.text[0] == ' ' || l.text[0] == '\t') continue;  // obs-fold: not a header of interest
     const size_t colon = l.text.find(':');
     if (colon == npos) continue;
-    const std::string_view name = l.text.substr(0, colon);
+    const std::string_view name = sub(l.text, 0, colon);
     if (!all_tchar(name)) continue;
-    on_header(name, trim_ows(l.text.substr(colon + 1)));
+    on_header(name, trim_ows(sub(l.text, colon + 1)));
   }
   s.capped = true;
   return s;
@@ -179,16 +186,16 @@ HttpStatus head_status(const HeadScan& s) {
   return s.complete ? HttpStatus::kComplete : HttpStatus::kTruncated;
 }
 
-// Skips a chunk-size line ("1a3;ext\r\n") at the start of a chunked body. The size is at
-// most 16 hex digits and the line is expected within kMaxChunkLine bytes; anything else is
-// left alone (and then will not classify).
+// Skips a chunk-size line ("1a3;ext\r\n") at the start of a chunked body: it must start
+// with a hex digit and end within kMaxChunkLine bytes; anything else is left alone (and then
+// will not classify).
 std::span<const uint8_t> skip_chunk_size(std::span<const uint8_t> body) {
   constexpr size_t kMaxChunkLine = 64;  // size + extensions; real servers send "<hex>\r\n"
   const std::string_view t = as_text(body);
   size_t i = 0;
   while (i < t.size() && i < 16 && hex_value(t[i]) >= 0) ++i;
   if (i == 0) return body;
-  const size_t lf = t.substr(0, t.size() < kMaxChunkLine ? t.size() : kMaxChunkLine).find('\n');
+  const size_t lf = sub(t, 0, t.size() < kMaxChunkLine ? t.size() : kMaxChunkLine).find('\n');
   if (lf == npos) return body;
   return body.subspan(lf + 1);
 }
@@ -235,7 +242,7 @@ std::string_view origin_form(std::string_view target) {
   if (istarts_with(target, "https://")) skip = 8;
   if (skip == 0) return target;
   const size_t slash = target.find('/', skip);
-  return slash == npos ? std::string_view{} : target.substr(slash);
+  return slash == npos ? std::string_view{} : sub(target, slash);
 }
 
 bool decode_hex_hash(std::string_view s, std::array<uint8_t, 20>& out) {
@@ -289,7 +296,7 @@ HttpStatus parse_http_request(std::span<const uint8_t> segment, HttpRequest& out
   if (i == 0 || i > kHttpMaxMethodLen || i >= line.size() || line[i] != ' ') {
     return HttpStatus::kInvalid;
   }
-  out.method_text = line.substr(0, i);
+  out.method_text = sub(line, 0, i);
   out.method = method_from(out.method_text);
   // A line cut at the segment end is only believed for a well-known method: an arbitrary
   // token followed by a space is too common in binary payloads.
@@ -299,7 +306,7 @@ HttpStatus parse_http_request(std::span<const uint8_t> segment, HttpRequest& out
   size_t j = t0;
   while (j < line.size() && is_target_char(line[j])) ++j;
   if (j == t0) return HttpStatus::kInvalid;
-  out.target = line.substr(t0, j - t0);
+  out.target = sub(line, t0, j - t0);
   if (j == line.size()) {
     // No version: either HTTP/0.9 (not supported) or cut inside the target.
     if (!may_truncate) return HttpStatus::kInvalid;
@@ -307,7 +314,7 @@ HttpStatus parse_http_request(std::span<const uint8_t> segment, HttpRequest& out
     return HttpStatus::kTruncated;
   }
   if (line[j] != ' ') return HttpStatus::kInvalid;  // control byte inside the target
-  const std::string_view version = line.substr(j + 1);
+  const std::string_view version = sub(line, j + 1);
   if (!rl.complete) {
     if (!may_truncate || !is_version_prefix(version)) return HttpStatus::kInvalid;
     out.version_seen = parse_version(version, out.version_minor);
@@ -340,14 +347,14 @@ HttpStatus parse_http_response(std::span<const uint8_t> segment, HttpResponse& o
 
   // HTTP-version SP 3DIGIT [SP reason-phrase] (RFC 9112 section 4). A missing reason (and
   // its SP) is tolerated: some trackers send "HTTP/1.0 200\r\n".
-  if (line.size() < 12 || !parse_version(line.substr(0, 8), out.version_minor) || line[8] != ' ' ||
+  if (line.size() < 12 || !parse_version(sub(line, 0, 8), out.version_minor) || line[8] != ' ' ||
       !is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11])) {
     return HttpStatus::kInvalid;
   }
   out.status_code = uint16_t((line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0'));
   if (line.size() > 12) {
     if (line[12] != ' ') return HttpStatus::kInvalid;
-    out.reason = line.substr(13);
+    out.reason = sub(line, 13);
   }
 
   const HeadScan s = scan_headers(buf, sl.next, [&](std::string_view name, std::string_view v) {
@@ -378,7 +385,7 @@ BencodeBodyKind classify_bencoded_body(std::span<const uint8_t> body) noexcept {
   size_t pos = 1;
   size_t len = 0;
   if (!key_len(t, pos, len) || len > t.size() - pos) return BencodeBodyKind::kUnknown;
-  const std::string_view key = t.substr(pos, len);
+  const std::string_view key = sub(t, pos, len);
 
   // BEP 3 / BEP 7 / BEP 48 reply keys. Bencode dicts are sorted, so a compliant reply starts
   // with the smallest key present; the list includes keys that can be first in some reply.
@@ -400,7 +407,7 @@ BencodeBodyKind classify_bencoded_body(std::span<const uint8_t> body) noexcept {
 
 bool is_torrent_content_type(std::string_view content_type) noexcept {
   const size_t semi = content_type.find(';');
-  const std::string_view media = trim_ows(content_type.substr(0, semi));
+  const std::string_view media = trim_ows(sub(content_type, 0, semi));
   return iequals(media, "application/x-bittorrent");
 }
 
@@ -431,12 +438,12 @@ bool classify_tracker_request(const HttpRequest& req, TrackerRequest& out) noexc
   const std::string_view target = origin_form(req.target);
   const size_t qmark = target.find('?');
   if (qmark == npos) return false;
-  const std::string_view path = target.substr(0, qmark);
-  std::string_view query = target.substr(qmark + 1);
-  query = query.substr(0, query.find('#'));
+  const std::string_view path = sub(target, 0, qmark);
+  std::string_view query = sub(target, qmark + 1);
+  query = sub(query, 0, query.find('#'));
 
   const size_t last_slash = path.rfind('/');
-  const std::string_view last = last_slash == npos ? path : path.substr(last_slash + 1);
+  const std::string_view last = last_slash == npos ? path : sub(path, last_slash + 1);
   TrackerKind kind;
   if (istarts_with(last, "scrape")) {
     kind = TrackerKind::kScrape;  // BEP 48: "announce" in the last segment replaced by "scrape"
@@ -452,11 +459,11 @@ bool classify_tracker_request(const HttpRequest& req, TrackerRequest& out) noexc
     const size_t amp = query.find('&', pos);
     const bool final_param = amp == npos;
     const size_t end = final_param ? query.size() : amp;
-    const std::string_view param = query.substr(pos, end - pos);
+    const std::string_view param = sub(query, pos, end - pos);
     if (final_param && req.target_truncated) break;  // may be cut at the segment end
     const size_t eq = param.find('=');
-    const std::string_view name = param.substr(0, eq);
-    const std::string_view value = eq == npos ? std::string_view{} : param.substr(eq + 1);
+    const std::string_view name = sub(param, 0, eq);
+    const std::string_view value = eq == npos ? std::string_view{} : sub(param, eq + 1);
 
     if (name == "info_hash") {
       std::array<uint8_t, 20> h;
@@ -495,7 +502,7 @@ bool classify_torrent_link(const HttpRequest& req, TorrentLink& out) noexcept {
   out = TorrentLink{};
   const std::string_view target = origin_form(req.target);
   const size_t qmark = target.find_first_of("?#");
-  const std::string_view path = target.substr(0, qmark);
+  const std::string_view path = sub(target, 0, qmark);
   // A truncated target with no query may have lost the rest of its path (x.torrent.html).
   const bool path_complete = !req.target_truncated || qmark != npos;
   if (req.method == HttpMethod::kGet && path_complete && iends_with(path, ".torrent")) {
@@ -518,7 +525,7 @@ bool classify_torrent_link(const HttpRequest& req, TorrentLink& out) noexcept {
       ++e;
     }
     const bool may_be_cut = req.target_truncated && e == target.size();
-    const std::string_view hash = target.substr(h, e - h);
+    const std::string_view hash = sub(target, h, e - h);
     if (!may_be_cut && (decode_hex_hash(hash, out.btih) || decode_base32_hash(hash, out.btih))) {
       out.magnet = true;
     } else {

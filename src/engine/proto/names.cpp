@@ -98,11 +98,13 @@ NameMatcher NameMatcher::defaults() {
 std::string_view NameMatcher::host_part(std::string_view name) noexcept {
   if (!name.empty() && name.front() == '[') {
     const size_t close = name.find(']');
-    return close == std::string_view::npos ? name : name.substr(0, close + 1);
+    return close == std::string_view::npos ? name : std::string_view(name.data(), close + 1);
   }
   // Host names cannot contain ':', so the first one starts a port (or this is an
   // unbracketed IPv6 literal, which no rule should match anyway).
-  name = name.substr(0, name.find(':'));
+  if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+    name = std::string_view(name.data(), colon);
+  }
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   return name;
 }
