@@ -36,6 +36,8 @@ struct DpiConfig {
   Timestamp learned_ttl = 30 * 60 * kNsPerSec;  // learned peers expire
   uint32_t learned_capacity = 1u << 16;         // learned peers per shard
   uint32_t detail_capacity = 1u << 14;          // flows with BitTorrent detail per shard
+  // Tracker addresses learned from DNS answers live for the record's TTL, at most this.
+  Timestamp learned_dns_max_ttl = 24 * 3600 * kNsPerSec;
 };
 
 struct alignas(64) ClassifierStats {
@@ -89,6 +91,19 @@ class Classifier {
     return !(f.flags & kFlowDpiDone) && f.payload_pkts[dir] < cfg_.max_packets;
   }
   PeerTable& peers() { return peers_; }
+  // Tracker addresses learned from DNS answers (this shard's, and the published overlay).
+  bool learned_tracker(const IpAddr& a, Timestamp now) const;
+  const ReputationTable* reputation() const { return rep_; }
+  const FlowDetail* detail_of(const Flow& f) const {
+    return f.detail == FlowTable::kNil ? nullptr : &details_[f.detail];
+  }
+  FlowDetail* mutable_detail(Flow& f) { return detail(f); }
+  // Addresses learned by the last inspect() calls, for the shard to report; then cleared.
+  std::span<const LearnedAddress> take_learned() {
+    std::span<const LearnedAddress> v(learned_.data(), nlearned_);
+    nlearned_ = 0;
+    return v;
+  }
 
  private:
   struct Ctx;  // per-packet validation context
@@ -117,7 +132,12 @@ class Classifier {
   ClassifierStats& stats_;
   const SignatureSet* sigs_ = nullptr;         // valid for the current burst only
   const proto::NameMatcher* names_ = nullptr;  // valid for the current burst only
+  const ReputationTable* rep_ = nullptr;       // valid for the current burst only
+  const TrackerOverlay* overlay_ = nullptr;    // valid for the current burst only
   PeerTable peers_;
+  PeerTable trackers_;  // tracker addresses from DNS answers, keyed by a zero host
+  std::array<LearnedAddress, 16> learned_{};
+  size_t nlearned_ = 0;
   std::vector<FlowDetail> details_;
   std::vector<uint32_t> free_details_;
 };

@@ -15,6 +15,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <string_view>
 
 #include "btsensor/counter.hpp"
 #include "btsensor/events.hpp"
@@ -85,11 +86,14 @@ class HostModels {
  public:
   HostModels(EventSink& sink, ModelStats& stats, HostTable& hosts, uint32_t expiry_budget);
 
+  const ModelConfig& config() const { return *cfg_; }
   // Called per burst with the currently published config (never kept across bursts).
   void begin_burst(const ModelConfig* cfg) { cfg_ = cfg ? cfg : &defaults_; }
 
   // A flow of an internal host gained evidence (`added`) at `now`.
-  void on_evidence(uint32_t host_handle, Flow& f, uint32_t added, Timestamp now);
+  // `remote` names the tracker/site behind it when known (flow detail), for label events.
+  void on_evidence(uint32_t host_handle, Flow& f, uint32_t added, Timestamp now,
+                   std::string_view remote = {});
   // A flow of an internal host is ending: transfer-port rule and alert counters.
   void on_flow_end(uint32_t host_handle, Flow& f, Timestamp now);
   // Flow start: transfer-port rule (the host may already hold its label).
@@ -104,7 +108,7 @@ class HostModels {
 
  private:
   void set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason, Timestamp now,
-                      bool may_set);
+                      bool may_set, std::string_view remote = {});
   void expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool evicted);
   void arm(uint32_t handle, const Host& h);
   void fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence, Timestamp now);

@@ -5,18 +5,19 @@
 
 #include "btsensor/models.hpp"
 #include "btsensor/published.hpp"
+#include "btsensor/reputation.hpp"
 #include "btsensor/signatures.hpp"
+#include "btsensor/tracker_overlay.hpp"
+#include "engine/proto/names.hpp"
 
 namespace btsensor {
 
-namespace proto {
-class NameMatcher;
-}
-
 struct SharedTables {
-  Published<SignatureSet> signatures;   // Hyperscan databases + per-shard scratch
-  Published<proto::NameMatcher> names;  // hunting rules (DNS query, HTTP Host, TLS SNI)
-  Published<ModelConfig> models;        // labels, TTLs, ports, detection switches
+  Published<SignatureSet> signatures;          // Hyperscan databases + per-shard scratch
+  Published<proto::NameMatcher> names;         // hunting rules (DNS query, HTTP Host, TLS SNI)
+  Published<ModelConfig> models;               // labels, TTLs, ports, detection switches
+  Published<ReputationTable> reputation;       // tracker feeds (addresses, URL hostnames)
+  Published<TrackerOverlay> learned_trackers;  // tracker addresses learned from DNS answers
 };
 
 }  // namespace btsensor

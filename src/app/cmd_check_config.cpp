@@ -3,7 +3,7 @@
 
 #include "app/commands.hpp"
 #include "control/config.hpp"
-#include "control/pipeline.hpp"
+#include "control/shared_state.hpp"
 
 namespace btsensor::app {
 
@@ -22,12 +22,16 @@ int cmd_check_config(int argc, char** argv) {
   }
   Diagnostics diag;
   auto cfg = load_config(argv[1], diag);
-  // The pipeline it names (or the default one) is validated too, including compiling every
-  // signature: a config is only "ok" if the sensor would start with it.
-  std::string dir = cfg && !cfg->pipeline.empty() ? cfg->pipeline : default_pipeline_dir();
-  auto pipeline = load_pipeline(dir, 1, diag);
+  // The pipeline it names (or the default one) and every feed are validated too, including
+  // compiling every signature: a config is only "ok" if the sensor would start with it.
+  bool ok = false;
+  if (cfg) {
+    SharedTables shared;
+    StoppedReaders none;
+    ok = load_shared_state(*cfg, 1, /*strict=*/true, diag, shared, none);
+  }
   for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
-  if (!cfg || !pipeline) return kExitBadInput;
+  if (!cfg || !ok) return kExitBadInput;
   std::printf("%s: ok\n", argv[1]);
   return kExitOk;
 }

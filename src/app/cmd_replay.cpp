@@ -11,7 +11,9 @@
 #include "app/commands.hpp"
 #include "btsensor_version.hpp"
 #include "control/config.hpp"
+#include "control/overlay_publisher.hpp"
 #include "control/pipeline.hpp"
+#include "control/shared_state.hpp"
 #include "outputs/host_port.hpp"
 #include "outputs/metrics_collector.hpp"
 #include "outputs/metrics_server.hpp"
@@ -185,11 +187,11 @@ int cmd_replay(int argc, char** argv) {
   SharedTables shared;
   {
     Diagnostics diag;
-    auto p = load_pipeline(pipeline_dir, shards, diag);
-    for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
-    if (!p) return kExitBadInput;
+    cfg.pipeline = pipeline_dir;
     StoppedReaders no_readers;  // nothing runs yet
-    publish_pipeline(std::move(*p), shared, no_readers);
+    bool ok = load_shared_state(cfg, shards, /*strict=*/false, diag, shared, no_readers);
+    for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    if (!ok) return kExitBadInput;
   }
 
   if (!eve.empty()) {
@@ -206,7 +208,15 @@ int cmd_replay(int argc, char** argv) {
   }
   ReplayOptions ropt;
   ropt.shards = shards;
-  ReplayDriver driver(cfg.engine, ropt, **outputs, &shared);
+  // Passive DNS: addresses a shard learned for tracker names reach every shard through a
+  // new overlay, published between batches (when no shard runs: nothing to wait for).
+  OverlayPublisher overlay(shared.learned_trackers);
+  LearnedTap tap(**outputs, overlay);
+  ropt.between_batches = [&](Timestamp now) {
+    StoppedReaders none;
+    overlay.maybe_publish(now, 0, none);
+  };
+  ReplayDriver driver(cfg.engine, ropt, tap, &shared);
 
   std::unique_ptr<MetricsServer> server;
   if (!metrics.empty()) {

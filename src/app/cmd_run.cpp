@@ -13,7 +13,8 @@
 #include "app/commands.hpp"
 #include "btsensor_version.hpp"
 #include "control/config.hpp"
-#include "control/pipeline.hpp"
+#include "control/overlay_publisher.hpp"
+#include "control/shared_state.hpp"
 #include "dataplane/dataplane.hpp"
 #include "outputs/host_port.hpp"
 #include "outputs/metrics_collector.hpp"
@@ -227,16 +228,16 @@ int cmd_run(int argc, char** argv) {
     cfg->outputs.eve.path = eve;
   }
 
-  // The pipeline is compiled before any lcore runs: one Hyperscan scratch per worker.
+  // The pipeline is compiled before any lcore runs (one Hyperscan scratch per worker), and
+  // the reputation feeds loaded: published now, nothing reads yet.
   SharedTables shared;
   {
-    std::string dir = cfg->pipeline.empty() ? default_pipeline_dir() : cfg->pipeline;
     Diagnostics pdiag;
-    auto p = load_pipeline(dir, uint32_t(opt.worker_lcores.size()), pdiag);
+    StoppedReaders none;
+    bool ok = load_shared_state(*cfg, uint32_t(opt.worker_lcores.size()), /*strict=*/false, pdiag,
+                                shared, none);
     for (const auto& line : pdiag.lines) std::fprintf(stderr, "%s\n", line.c_str());
-    if (!p) return kExitBadInput;
-    StoppedReaders none;  // nothing reads yet
-    publish_pipeline(std::move(*p), shared, none);
+    if (!ok) return kExitBadInput;
   }
 
   install_reopen_on_sighup();
@@ -295,7 +296,11 @@ int cmd_run(int argc, char** argv) {
     }
     OutputStats queue_stats;  // the aggregator → main thread queue
     queue_stats.name = "dataplane";
-    DataplaneTotals totals = (*dp)->run(**outputs, queue_stats, g_stop);
+    // Passive DNS: learned tracker addresses come back through the output queue to this
+    // (control) thread, which publishes a new overlay with RCU at most once a second.
+    OverlayPublisher overlay(shared.learned_trackers);
+    LearnedTap tap(**outputs, overlay, &(*dp)->reclaimer());
+    DataplaneTotals totals = (*dp)->run(tap, queue_stats, g_stop);
     (*outputs)->stop();  // everything queued is written before the summary
     auto out_stats = (*outputs)->stats();
     uint64_t written = out_stats.empty() ? 0 : out_stats.front()->written.get();

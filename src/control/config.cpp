@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+
 #include "control/yaml_util.hpp"
 
 #include "control/outputs_config.hpp"
@@ -83,6 +85,52 @@ void parse_dpi(Reporter& rep, const YAML::Node& n, EngineConfig& eng) {
   read_uint(rep, n, "detail_capacity", "dpi.detail_capacity", d.detail_capacity, 1, 1u << 24);
 }
 
+// Relative paths in a config file are relative to the file's directory, so a config works
+// from wherever the sensor is started.
+std::string resolve(const std::string& config_path, const std::string& p) {
+  namespace fs = std::filesystem;
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::path(config_path).parent_path() / p).lexically_normal().string();
+}
+
+void parse_reputation(Reporter& rep, const YAML::Node& n, SensorConfig& cfg) {
+  if (!n.IsMap()) return rep.at(n, "reputation", "expected a mapping");
+  check_keys(rep, n, "reputation", {"tracker_category", "max_entries", "feeds"});
+  auto& r = cfg.reputation;
+  if (n["tracker_category"])
+    read_string(rep, n["tracker_category"], "reputation.tracker_category", r.tracker_category);
+  read_uint(rep, n, "max_entries", "reputation.max_entries", r.max_entries, 1, 200'000'000);
+  const YAML::Node feeds = n["feeds"];
+  if (!feeds) return;
+  if (!feeds.IsSequence()) return rep.at(feeds, "reputation.feeds", "expected a list of feeds");
+  int i = 0;
+  for (const auto& f : feeds) {
+    std::string where = "reputation.feeds[" + std::to_string(i++) + "]";
+    if (!f.IsMap()) {
+      rep.at(f, where, "expected a mapping (name, path, format, ...)");
+      continue;
+    }
+    check_keys(rep, f, where, {"name", "path", "format", "category", "categories"});
+    FeedSpec spec;
+    spec.category = r.tracker_category;
+    for (const char* req : {"name", "path", "format"})
+      if (!f[req]) rep.at(f, where, std::string("missing required key '") + req + "'");
+    if (f["name"]) read_string(rep, f["name"], where + ".name", spec.name);
+    if (f["path"] && read_string(rep, f["path"], where + ".path", spec.path))
+      spec.path = resolve(cfg.path, spec.path);
+    if (f["format"] && read_string(rep, f["format"], where + ".format", spec.format) &&
+        spec.format != "ip_list" && spec.format != "iprep" && spec.format != "tracker_urls")
+      rep.at(f["format"], where + ".format", "expected ip_list, iprep or tracker_urls");
+    if (f["category"]) read_string(rep, f["category"], where + ".category", spec.category);
+    if (f["categories"] &&
+        read_string(rep, f["categories"], where + ".categories", spec.categories))
+      spec.categories = resolve(cfg.path, spec.categories);
+    if (spec.format == "iprep" && spec.categories.empty())
+      rep.at(f, where, "format iprep needs 'categories' (the iprep categories file)");
+    r.feeds.push_back(std::move(spec));
+  }
+}
+
 Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   SensorConfig cfg;
   cfg.path = rep.name();
@@ -92,8 +140,11 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     return Error{"invalid config"};
   }
   check_keys(rep, root, "",
-             {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane"});
-  if (YAML::Node n = root["pipeline"]) read_string(rep, n, "pipeline", cfg.pipeline);
+             {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane",
+              "reputation"});
+  if (YAML::Node n = root["pipeline"])
+    if (read_string(rep, n, "pipeline", cfg.pipeline))
+      cfg.pipeline = resolve(cfg.path, cfg.pipeline);
   if (YAML::Node n = root["dpi"]) parse_dpi(rep, n, cfg.engine);
   if (YAML::Node n = root["hosts"]) {
     if (!n.IsMap()) {
@@ -112,6 +163,7 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
                          [&](const YAML::Node& at, const std::string& key, const std::string& msg) {
                            rep.at(at, key, msg);
                          });
+  if (YAML::Node n = root["reputation"]) parse_reputation(rep, n, cfg);
   if (YAML::Node n = root["dataplane"])
     parse_dataplane_config(n, cfg.dataplane,
                            [&](const YAML::Node& at, const std::string& key,

@@ -10,6 +10,7 @@
 #include "btsensor/result.hpp"
 #include "btsensor/shard.hpp"
 #include "control/dataplane_config.hpp"
+#include "control/feed_loader.hpp"
 #include "outputs/output_options.hpp"
 
 namespace btsensor {
@@ -20,6 +21,11 @@ struct SensorConfig {
   EngineConfig engine;
   OutputsConfig outputs;      // outputs_config.hpp
   DataplaneConfig dataplane;  // only `btsensor run` uses it
+  struct Reputation {
+    std::string tracker_category = "file_sharing_bittorrent_tracker";
+    uint64_t max_entries = 20'000'000;  // bounds feed memory (~128 MiB per 10 M IPv4 entries)
+    std::vector<FeedSpec> feeds;        // paths resolved against the config's directory
+  } reputation;
 };
 
 // Parses and validates. On failure, diag holds one line per problem.

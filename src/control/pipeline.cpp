@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "btsensor_paths.hpp"
+#include "control/models_loader.hpp"
 #include "control/signature_loader.hpp"
 #include "control/yaml_util.hpp"
 
@@ -55,7 +56,10 @@ Result<Pipeline> load_pipeline(const std::string& dir, uint32_t shards, Diagnost
   auto sigs = load_signatures((fs::path(dir) / "signatures.yaml").string(), shards, diag);
   if (sigs) p.signatures = std::move(*sigs);
   p.names = load_names((fs::path(dir) / "hunting.yaml").string(), diag);
-  if (diag.lines.size() != before || !p.signatures || !p.names) return Error{"invalid pipeline"};
+  auto models = load_models((fs::path(dir) / "models.yaml").string(), diag);
+  if (models) p.models = std::move(*models);
+  if (diag.lines.size() != before || !p.signatures || !p.names || !p.models)
+    return Error{"invalid pipeline"};
   return p;
 }
 
@@ -72,6 +76,7 @@ std::string default_pipeline_dir() {
 void publish_pipeline(Pipeline&& p, SharedTables& shared, Reclaimer& r) {
   shared.signatures.publish(std::move(p.signatures), r);
   shared.names.publish(std::move(p.names), r);
+  shared.models.publish(std::move(p.models), r);
 }
 
 }  // namespace btsensor

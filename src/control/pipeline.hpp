@@ -17,9 +17,11 @@ struct Pipeline {
   std::string dir;
   std::unique_ptr<SignatureSet> signatures;
   std::unique_ptr<proto::NameMatcher> names;
+  std::unique_ptr<ModelConfig> models;
 };
 
-// Loads <dir>/signatures.yaml and <dir>/hunting.yaml, compiling signatures for `shards`.
+// Loads <dir>/signatures.yaml, <dir>/hunting.yaml and <dir>/models.yaml, compiling the
+// signatures for `shards`.
 Result<Pipeline> load_pipeline(const std::string& dir, uint32_t shards, Diagnostics& diag);
 
 // The pipeline directory to use when none is configured: $BTSENSOR_PIPELINE, the installed

@@ -17,14 +17,15 @@ bool all_workers_done(const AggregatorContext& c) {
 }
 
 void pass_on(AggregatorContext& c, DpEvent* e) {
-  if (std::holds_alternative<LearnedAddress>(e->ev)) {
-    // Feedback for the control plane's next published overlay; no consumer yet.
+  bool learned = std::holds_alternative<LearnedAddress>(e->ev);
+  if (learned) {
+    // Feedback for the control plane's next published overlay (passive DNS): it rides the
+    // output queue to the main thread, which is the control thread. Never suppressed.
     c.stats.learned.add();
-    rte_mempool_put(c.pool, e);
-    return;
+  } else {
+    c.stats.events.add();
   }
-  c.stats.events.add();
-  if (!c.gate.admit(*e)) {
+  if (!learned && !c.gate.admit(*e)) {
     c.gate.suppressed.add();
     rte_mempool_put(c.pool, e);
     return;
@@ -78,6 +79,7 @@ unsigned drain_output(rte_ring* queue, rte_mempool* pool, EventSink& out, Output
   while (total < max) {
     const unsigned n = rte_ring_sc_dequeue_burst(queue, objs, kEventBurst, nullptr);
     if (n == 0) break;
+    unsigned n_events = n;  // learned addresses are not output events
     for (unsigned i = 0; i < n; ++i) {
       const DpEvent& e = *static_cast<const DpEvent*>(objs[i]);
       if (auto* r = std::get_if<FlowRecord>(&e.ev)) {
@@ -86,9 +88,12 @@ unsigned drain_output(rte_ring* queue, rte_mempool* pool, EventSink& out, Output
         out.on_label(*l);
       } else if (auto* a = std::get_if<AlertEvent>(&e.ev)) {
         out.on_alert(*a);
+      } else if (auto* la = std::get_if<LearnedAddress>(&e.ev)) {
+        out.on_learned(*la);
+        --n_events;
       }
     }
-    stats.written.add(n);
+    stats.written.add(n_events);
     rte_mempool_put_bulk(pool, objs, n);
     total += n;
   }

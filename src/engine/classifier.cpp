@@ -93,6 +93,7 @@ Classifier::Classifier(const DpiConfig& cfg, const SharedTables* shared, uint32_
       shard_index_(shard_index),
       stats_(stats),
       peers_(cfg.learned_capacity),
+      trackers_(4096),
       details_(cfg.detail_capacity) {
   free_details_.reserve(cfg.detail_capacity);
   for (uint32_t i = cfg.detail_capacity; i-- > 0;) free_details_.push_back(i);
@@ -100,6 +101,8 @@ Classifier::Classifier(const DpiConfig& cfg, const SharedTables* shared, uint32_
 
 void Classifier::begin_burst() {
   sigs_ = shared_ ? shared_->signatures.get() : nullptr;
+  rep_ = shared_ ? shared_->reputation.get() : nullptr;
+  overlay_ = shared_ ? shared_->learned_trackers.get() : nullptr;
   if (sigs_ && shard_index_ >= sigs_->scratch.size()) sigs_ = nullptr;  // built for fewer shards
   names_ = shared_ ? shared_->names.get() : nullptr;
 }
@@ -256,7 +259,7 @@ bool Classifier::v_http_request(Ctx& c, Evidence wanted) {
 bool Classifier::v_http_response(Ctx& c) {
   proto::HttpResponse resp;
   if (proto::parse_http_response(c.payload, resp) != proto::HttpStatus::kComplete) return false;
-  auto kind = proto::classify_bencoded_body(resp.body);
+  auto kind = resp.body_kind;  // skips a chunk-size line
   bool tracker_flow =
       c.f.evidence & (evidence_bit(Evidence::kHttpAnnounce) | evidence_bit(Evidence::kHttpScrape));
   if (kind == proto::BencodeBodyKind::kTorrentFile || resp.content_type_torrent) {
@@ -407,6 +410,29 @@ void Classifier::inspect_dns(Ctx& c) {
   auto st = proto::parse_dns(c.payload, m, addrs, cnames);
   if (st == proto::DnsStatus::kMalformed || st == proto::DnsStatus::kUnsupported) return;
   hunt_name(c, m.qname.view());
+  // Passive DNS: an answer for a tracker hostname from the feeds teaches its addresses, here
+  // at once (this shard) and, through the control plane, to every shard.
+  if (!m.is_response || !rep_ || rep_->tracker_name(m.qname.view()) < 0) return;
+  size_t n = std::min(m.addr_count, addrs.size());
+  for (size_t i = 0; i < n; ++i) {
+    Timestamp ttl =
+        std::min<Timestamp>(Timestamp(addrs[i].ttl) * kNsPerSec, cfg_.learned_dns_max_ttl);
+    if (ttl <= 0) ttl = kNsPerSec;  // TTL 0 still means "this is the tracker right now"
+    trackers_.learn(IpAddr{}, addrs[i].addr, 0, c.now, c.now + ttl);
+    if (nlearned_ < learned_.size()) {
+      LearnedAddress& l = learned_[nlearned_++];
+      l = LearnedAddress{};
+      l.ts = c.now;
+      l.expires = c.now + ttl;
+      l.addr = addrs[i].addr;
+      copy_text(l.name, m.qname.view());
+    }
+  }
+}
+
+bool Classifier::learned_tracker(const IpAddr& a, Timestamp now) const {
+  if (trackers_.known(IpAddr{}, a, 0, now)) return true;
+  return overlay_ && overlay_->contains(a, now);
 }
 
 bool Classifier::validate(const SignatureMeta& m, Ctx& c) {

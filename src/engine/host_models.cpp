@@ -82,7 +82,7 @@ void HostModels::expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool 
 }
 
 void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason,
-                                Timestamp now, bool may_set) {
+                                Timestamp now, bool may_set, std::string_view remote) {
   const LabelConfig& lc = cfg_->labels[size_t(l)];
   if (!lc.enabled) return;
   LabelState& st = h.labels[size_t(l)];
@@ -110,6 +110,9 @@ void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, ui
   e.reason = reason;
   e.has_flow = true;
   e.flow = st.flow;
+  size_t n = std::min(remote.size(), e.remote.size() - 1);
+  std::copy_n(remote.data(), n, e.remote.data());
+  e.remote[n] = '\0';
   stats_.labels_set[size_t(l)].add();
   stats_.labels_active[size_t(l)].add();
   sink_.on_label(e);
@@ -141,14 +144,15 @@ void HostModels::fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence
   sink_.on_alert(e);
 }
 
-void HostModels::on_evidence(uint32_t handle, Flow& f, uint32_t added, Timestamp now) {
+void HostModels::on_evidence(uint32_t handle, Flow& f, uint32_t added, Timestamp now,
+                             std::string_view remote) {
   if (!added) return;
   Host& h = hosts_.at(handle);
   if (added & evidence_bit(Evidence::kNameHunt))
     set_or_refresh(handle, h, LabelId::kTorrentSite, f, evidence_bit(Evidence::kNameHunt), now,
-                   true);
+                   true, remote);
   uint32_t tracker = added & cfg_->tracker_evidence;
-  if (tracker) set_or_refresh(handle, h, LabelId::kBittorrentUser, f, tracker, now, true);
+  if (tracker) set_or_refresh(handle, h, LabelId::kBittorrentUser, f, tracker, now, true, remote);
   // Any BitTorrent activity keeps a held label alive ("30 minutes from the last activity"),
   // but only tracker evidence starts one.
   uint32_t activity = added & (kBittorrentProtocolEvidence | cfg_->peer_evidence);

@@ -70,6 +70,44 @@ void Shard::on_timer(uint32_t h) {
   }
 }
 
+std::string_view Shard::remote_name(const Flow& f) const {
+  const FlowDetail* d = classifier_.detail_of(f);
+  if (!d) return {};
+  const auto& text = d->tracker[0] ? d->tracker : d->name;
+  return std::string_view(text.data(), strnlen(text.data(), text.size()));
+}
+
+uint32_t Shard::tracker_reputation(Flow& f, const FiveTuple& t, bool host_is_src, Timestamp ts) {
+  const IpAddr& remote = host_is_src ? t.dst : t.src;
+  uint16_t rport = host_is_src ? t.dport : t.sport;
+  const ModelConfig& mc = models_.config();
+  bool tracker_port = t.proto == kProtoTcp   ? mc.tracker_ports_tcp.contains(rport)
+                      : t.proto == kProtoUdp ? mc.tracker_ports_udp.contains(rport)
+                                             : false;
+  uint32_t ev = 0;
+  if (const ReputationTable* rep = classifier_.reputation()) {
+    const RepEntry* e = rep->lookup(remote);
+    if (e && int(e->category) == rep->tracker_category()) {
+      // A URL feed names the tracker's port and transport; a plain list relies on the
+      // configured tracker ports.
+      bool port_ok =
+          e->port ? (e->port == rport && (!e->transport || e->transport == t.proto)) : tracker_port;
+      if (port_ok) ev = evidence_bit(Evidence::kTrackerReputation);
+    }
+  }
+  if (!ev && tracker_port && classifier_.learned_tracker(remote, ts))
+    ev = evidence_bit(Evidence::kTrackerLearnedDns);
+  if (!ev) return 0;
+  f.evidence |= ev;
+  if (f.confidence < uint8_t(Confidence::kMedium)) f.confidence = uint8_t(Confidence::kMedium);
+  if (FlowDetail* det = classifier_.mutable_detail(f); det && !det->tracker[0]) {
+    char ip[64];
+    std::snprintf(ip, sizeof ip, "%s:%u", remote.to_string().c_str(), unsigned(rport));
+    std::snprintf(det->tracker.data(), det->tracker.size(), "%s", ip);
+  }
+  return ev;
+}
+
 uint32_t Shard::transfer_ports(Flow& f) {
   uint32_t ev = f.host == HostTable::kNil ? 0 : models_.transfer_port_evidence(f.host, f);
   ev &= ~f.evidence;  // only what is new
@@ -126,7 +164,7 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
       uint32_t added = classifier_.apply_context(f, &host, f.last_ts, true);
       if (home_internal(host.addr)) {
         if (!(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
-        models_.on_evidence(f.host, f, added, f.last_ts);
+        models_.on_evidence(f.host, f, added, f.last_ts, remote_name(f));
         models_.on_flow_end(f.host, f, f.last_ts);
       }
     }
@@ -257,13 +295,17 @@ void Shard::process_one(const RawPacket& p) {
   uint32_t added = 0;
   if (d.payload_len && classifier_.wants(f, dir))
     added = classifier_.inspect(f, dir, d, host, hk.host_is_src, ts);
-  if (first_packet && host) added |= classifier_.apply_context(f, host, ts, false);
+  if (first_packet && host) {
+    added |= classifier_.apply_context(f, host, ts, false);
+    if (hk.internal) added |= tracker_reputation(f, d.tuple, hk.host_is_src, ts);
+  }
+  for (const LearnedAddress& l : classifier_.take_learned()) sink_.on_learned(l);
   // Transfer ports are judged once the flow has shown its first payload (a tracker on 6969
   // is a tracker, not a transfer), or when it ends without any.
   if (hk.internal && host && d.payload_len && f.payload_pkts[0] + f.payload_pkts[1] == 1 &&
       !(f.evidence & kTrackerEvidence))
     added |= transfer_ports(f);
-  if (added && hk.internal && host) models_.on_evidence(f.host, f, added, ts);
+  if (added && hk.internal && host) models_.on_evidence(f.host, f, added, ts, remote_name(f));
 
   // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.
   if (f.state == FlowState::kClosed && before != FlowState::kClosed)

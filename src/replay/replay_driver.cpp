@@ -59,6 +59,7 @@ void ReplayDriver::run_batch(Timestamp batch_end) {
   for (auto& b : buckets_) b.clear();
   arena_used_ = 0;
   deliver();
+  if (opt_.between_batches) opt_.between_batches(batch_end);
 }
 
 void ReplayDriver::deliver() {
@@ -66,6 +67,8 @@ void ReplayDriver::deliver() {
   for (auto& s : sinks_) {
     for (auto& e : s->events) all.push_back(std::move(e));
     s->events.clear();
+    for (const LearnedAddress& l : s->learned) out_.on_learned(l);
+    s->learned.clear();
   }
   std::stable_sort(all.begin(), all.end(),
                    [](const auto& x, const auto& y) { return merge_key(x) < merge_key(y); });

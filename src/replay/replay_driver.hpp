@@ -9,6 +9,7 @@
 // shard count.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -24,6 +25,10 @@ struct ReplayOptions {
   uint32_t batch_packets = 65536;  // packets read before the shards run
   size_t arena_bytes = 64u << 20;  // packet bytes buffered per batch
   uint32_t burst = 64;             // packets per Shard::process call, as an RX burst
+  // Called on the calling thread after each batch's events were delivered, while no shard
+  // runs (the control plane may publish RCU state then without waiting). `now` is the
+  // batch's last packet time.
+  std::function<void(Timestamp now)> between_batches;
 };
 
 struct ReplayTotals {
@@ -41,7 +46,9 @@ class BufferSink final : public EventSink {
   void on_flow(const FlowRecord& r) override { events.emplace_back(r); }
   void on_label(const LabelEvent& e) override { events.emplace_back(e); }
   void on_alert(const AlertEvent& e) override { events.emplace_back(e); }
+  void on_learned(const LearnedAddress& a) override { learned.push_back(a); }
   std::vector<Event> events;
+  std::vector<LearnedAddress> learned;
 };
 
 class ReplayDriver {
