@@ -221,8 +221,9 @@ int cmd_replay(int argc, char** argv) {
   std::unique_ptr<MetricsServer> server;
   if (!metrics.empty()) {
     MetricsSources src;
-    for (uint32_t i = 0; i < driver.shard_count(); ++i)
-      src.shards.push_back(&driver.shard(i).stats());
+    std::vector<const Shard*> shards;
+    for (uint32_t i = 0; i < driver.shard_count(); ++i) shards.push_back(&driver.shard(i));
+    add_engine_sources(src, shards, shared);
     src.outputs = (*outputs)->stats();
     src.version = BTSENSOR_VERSION;
     auto collector = std::make_shared<MetricsCollector>();

@@ -274,7 +274,7 @@ int cmd_run(int argc, char** argv) {
     if (cfg->outputs.metrics.enabled) {
       Dataplane::StatsView v = (*dp)->stats_view();
       MetricsSources src;
-      for (const Shard* sh : v.shards) src.shards.push_back(&sh->stats());
+      add_engine_sources(src, v.shards, shared);
       src.ports = v.ports;
       src.rings = v.rings;
       src.lcores = v.lcores;
