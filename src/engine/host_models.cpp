@@ -28,12 +28,7 @@ HostModels::HostModels(EventSink& sink, ModelStats& stats, HostTable& hosts, uin
 
 FlowRef HostModels::ref_of(const Flow& f, uint32_t evidence) {
   FlowRef r;
-  bool a = f.initiator_is_a;
-  r.tuple.src = a ? f.key.a : f.key.b;
-  r.tuple.dst = a ? f.key.b : f.key.a;
-  r.tuple.sport = a ? f.key.port_a : f.key.port_b;
-  r.tuple.dport = a ? f.key.port_b : f.key.port_a;
-  r.tuple.proto = f.key.proto;
+  r.tuple = initiator_tuple(f);
   r.flow_id = make_flow_id(f.key, f.first_ts);
   r.first_seen = f.first_ts;
   r.evidence = evidence;

@@ -173,12 +173,7 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
               (cfg_.flow_output == FlowOutput::kBittorrent && f.evidence != 0);
   if (emit) {
     FlowRecord r;
-    bool a = f.initiator_is_a;
-    r.tuple.src = a ? f.key.a : f.key.b;
-    r.tuple.dst = a ? f.key.b : f.key.a;
-    r.tuple.sport = a ? f.key.port_a : f.key.port_b;
-    r.tuple.dport = a ? f.key.port_b : f.key.port_a;
-    r.tuple.proto = f.key.proto;
+    r.tuple = initiator_tuple(f);
     r.flow_id = make_flow_id(f.key, f.first_ts);
     r.start = f.first_ts;
     r.end = f.last_ts;
