@@ -89,6 +89,10 @@ class Classifier {
     return !(f.flags & kFlowDpiDone) && f.payload_pkts[dir] < cfg_.max_packets;
   }
   PeerTable& peers() { return peers_; }
+  // The flow's detail (tracker, hunted name…) while it lives, or null.
+  const FlowDetail* detail_of(const Flow& f) const {
+    return f.detail < details_.size() ? &details_[f.detail] : nullptr;
+  }
 
  private:
   struct Ctx;  // per-packet validation context

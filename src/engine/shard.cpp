@@ -126,7 +126,7 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
       uint32_t added = classifier_.apply_context(f, &host, f.last_ts, true);
       if (home_internal(host.addr)) {
         if (!(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
-        models_.on_evidence(f.host, f, added, f.last_ts);
+        models_.on_evidence(f.host, f, added, f.last_ts, classifier_.detail_of(f));
         models_.on_flow_end(f.host, f, f.last_ts);
       }
     }
@@ -263,7 +263,8 @@ void Shard::process_one(const RawPacket& p) {
   if (hk.internal && host && d.payload_len && f.payload_pkts[0] + f.payload_pkts[1] == 1 &&
       !(f.evidence & kTrackerEvidence))
     added |= transfer_ports(f);
-  if (added && hk.internal && host) models_.on_evidence(f.host, f, added, ts);
+  if (added && hk.internal && host)
+    models_.on_evidence(f.host, f, added, ts, classifier_.detail_of(f));
 
   // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.
   if (f.state == FlowState::kClosed && before != FlowState::kClosed)
