@@ -3,6 +3,7 @@
 // burst and never keeps it across a quiescent point.
 #pragma once
 
+#include "btsensor/exclusions.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/published.hpp"
 #include "btsensor/signatures.hpp"
@@ -17,6 +18,7 @@ struct SharedTables {
   Published<SignatureSet> signatures;   // Hyperscan databases + per-shard scratch
   Published<proto::NameMatcher> names;  // hunting rules (DNS query, HTTP Host, TLS SNI)
   Published<ModelConfig> models;        // labels, TTLs, ports, detection switches
+  Published<ExclusionSet> exclusions;   // read where events leave (replay, aggregator)
 };
 
 }  // namespace btsensor
