@@ -92,8 +92,11 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     return Error{"invalid config"};
   }
   check_keys(rep, root, "",
-             {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane"});
+             {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane",
+              "exclusions"});
   if (YAML::Node n = root["pipeline"]) read_string(rep, n, "pipeline", cfg.pipeline);
+  if (YAML::Node n = root["exclusions"]; n && read_string(rep, n, "exclusions", cfg.exclusions))
+    cfg.exclusions = relative_to_file(rep.name(), cfg.exclusions);
   if (YAML::Node n = root["dpi"]) parse_dpi(rep, n, cfg.engine);
   if (YAML::Node n = root["hosts"]) {
     if (!n.IsMap()) {
