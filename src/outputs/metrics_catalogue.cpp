@@ -98,6 +98,12 @@ const std::vector<FamilySpec>& table() {
        kCounter,
        {"output"},
        "Failed output operations (open, write, fsync, connect, send)."},
+      // Exclusions.
+      {"btsensor_events_suppressed_total",
+       kCounter,
+       {"exclusion"},
+       "Events (BitTorrent flow records, labels, alerts) an exclusion suppressed; written "
+       "marked only with outputs.write_suppressed."},
 
       // Planned: named here so dashboards and alert rules can be written and checked now.
       {"btsensor_dpi_matches_total",
@@ -130,12 +136,6 @@ const std::vector<FamilySpec>& table() {
        "Alerts raised, by model.",
        kPlanned,
        "correlation models"},
-      {"btsensor_events_suppressed_total",
-       kCounter,
-       {"exclusion"},
-       "Events suppressed by an exclusion.",
-       kPlanned,
-       "exclusions"},
       {"btsensor_reputation_entries",
        kGauge,
        {"feed"},

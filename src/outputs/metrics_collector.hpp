@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "btsensor/exclusions.hpp"
 #include "btsensor/sensor_stats.hpp"
 #include "btsensor/shard_stats.hpp"
 #include "outputs/metrics_catalogue.hpp"
@@ -63,6 +64,9 @@ struct MetricsSources {
   std::vector<const RingStats*> rings;  // index = worker
   std::vector<const LcoreStats*> lcores;
   std::vector<const OutputStats*> outputs;
+  // Exclusions: the counters of the place that applies them, and the ids by index.
+  const ExclusionStats* exclusions = nullptr;
+  std::vector<std::string> exclusion_ids;
   std::string version;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
 };
