@@ -140,14 +140,14 @@ class Loader {
     for (const auto& item : items) {
       Exclusion x;
       const std::string key = "exclusions[" + std::to_string(i++) + "]";
-      if (!entry(item, key, x)) continue;
-      if (!x.id.empty()) {
+      const bool ok = entry(item, key, x);
+      if (!x.id.empty()) {  // duplicates are reported even on entries with other mistakes
         auto [it, fresh] = ids.emplace(x.id, x.line);
         if (!fresh)
           rep_.at(item["id"], key + ".id",
                   "duplicate id '" + x.id + "' (first at line " + std::to_string(it->second) + ")");
       }
-      list.push_back(std::move(x));
+      if (ok) list.push_back(std::move(x));
     }
     if (rep_.errors()) return nullptr;
     return std::make_unique<ExclusionSet>(std::move(list));
