@@ -441,9 +441,9 @@ TEST(ExclusionExamples, EachSuppressesItsScenario) {
       scenario("10.20.1.10", "192.0.2.80", 6881, "tracker.opentrackr.example", monday_11_berlin);
   EXPECT_EQ(s.match(backup_other.label), 0);
   EXPECT_EQ(s.match(backup_other.alert), 0);
-  // After 2026-06-30 it no longer applies.
+  // After 2027-06-30 it no longer applies.
   auto backup_late = scenario("10.20.1.10", "192.0.2.80", 6881, "torrent.vendor.example",
-                              at("2026-07-01T09:00:00Z"));
+                              at("2027-07-01T09:00:00Z"));
   EXPECT_EQ(s.match(backup_late.alert), 0);
 
   // 3. Anything from the sandbox, IPv4 or IPv6, at any time.
@@ -490,13 +490,13 @@ TEST(ExclusionExamples, EachSuppressesItsScenario) {
 
 TEST(ExclusionExamples, ExpiredEntriesAreWarnedAbout) {
   Diagnostics warnings;
-  load_example(&warnings, at("2026-07-01T00:00:00Z"));
+  load_example(&warnings, at("2027-07-01T00:00:00Z"));
   ASSERT_EQ(warnings.lines.size(), 1u);
   EXPECT_NE(warnings.lines[0].find("exclusions.example.yaml:"), std::string::npos);
   EXPECT_NE(warnings.lines[0].find(": exclusions[1].expires: warning: expired"), std::string::npos)
       << warnings.lines[0];
   Diagnostics later;
-  load_example(&later, at("2027-01-01T00:00:00Z"));
+  load_example(&later, at("2028-01-01T00:00:00Z"));
   EXPECT_EQ(later.lines.size(), 2u);
   Diagnostics none;
   load_example(&none, at("2025-01-01T00:00:00Z"));
