@@ -128,7 +128,10 @@ class ExclusionSet {
   bool write_suppressed_ = false;
 };
 
-// Counters of one place that applies exclusions, written by that thread only.
+// Counters of one place that applies exclusions, written by that thread only, by exclusion
+// index. The formatter's id table (EveOptions::exclusion_ids) and the metrics getter also go
+// by index, taken when the set was loaded: a hot reload that reorders or renames entries
+// must remap both by id (nothing reloads the set yet).
 struct alignas(64) ExclusionStats {
   std::array<Counter, kMaxExclusions> by_exclusion;  // events each exclusion suppressed
   Counter suppressed;  // all events suppressed (= sum of by_exclusion)
