@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "btsensor/classifier.hpp"
+#include "btsensor/exclusions.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/sensor_stats.hpp"
 #include "btsensor/shard.hpp"
@@ -79,6 +80,9 @@ struct MetricsSources {
     double loaded_at = 0;
   };
   std::vector<Feed> feeds;
+  // Exclusions: the counters of the place that applies them, and the ids by index.
+  const ExclusionStats* exclusions = nullptr;
+  std::vector<std::string> exclusion_ids;
   std::string version;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
 };
