@@ -181,6 +181,9 @@ fs::path write_config(const DpConfig& d, const std::string& tag) {
     << "  exit_when_idle_ms: 400\n"
     << "  test_worker_delay_ns: " << d.delay_ns << "\n"
     << d.extra;
+  // Metrics on a free port: tests run beside other sensors (and CI beside other suites).
+  if (d.extra.find("outputs:") == std::string::npos)
+    o << "outputs: {metrics: {listen: \"127.0.0.1:0\"}}\n";
   return p;
 }
 
@@ -371,7 +374,8 @@ TEST(Dataplane, ExclusionsAtTheOutboundGate) {
     return n;
   };
   DpConfig shown{"rx_pcap=" + capture.string(), 1};
-  shown.extra = "exclusions: " + excl.string() + "\noutputs: {write_suppressed: true}\n";
+  shown.extra = "exclusions: " + excl.string() +
+                "\noutputs: {write_suppressed: true, metrics: {listen: \"127.0.0.1:0\"}}\n";
   RunResult r = run_sensor(shown, "excl-shown");
   ASSERT_EQ(r.code, 0) << describe(r);
   expect_events_add_up(r);
