@@ -1,0 +1,23 @@
+# Plots one sweep of bench/compare.sh's sweep.csv: engine_alone Mpps (median, with the
+# min–max range of the passes) and TSC cycles per packet against the swept parameter.
+#   gnuplot -e "csv='build/bench/sweep.csv'; sweep='flows'; out='flows.png'" bench/sweep.gp
+set terminal pngcairo size 900,520 noenhanced font ",11"
+set output out
+set datafile separator ","
+set title sprintf("engine_alone, one shard: %s sweep", sweep)
+set xlabel sweep
+set ylabel "Mpps (median, min-max)"
+set y2label "TSC cycles / packet"
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+set grid
+set key top right
+if (sweep ne "dpi_max_packets") set logscale x
+if (sweep eq "reputation") set xrange [0.5:*]
+# The reputation sweep starts at 0 entries: plotted at 1 on the log axis.
+sel = sprintf("< grep '^%s,' '%s'", sweep, csv)
+x(v) = (sweep eq "reputation" && v == 0) ? 1 : v
+plot sel using (x($2)):($3/1e6):($4/1e6):($5/1e6) with yerrorlines lw 2 title "Mpps", \
+     sel using (x($2)):6 axes x1y2 with linespoints lw 2 dt 2 title "cycles/packet"
