@@ -87,13 +87,15 @@ run_ndpi() {  # size rep
   have ndpiReader || return 0
   local t0 t1
   t0=$(now)
-  /usr/bin/time -f "%U %S" -o "$tmp/cpu" taskset -c "$CPU" ndpiReader -i "$PCAPS/$1.pcap" > "$tmp/ndpi.out" 2>&1
+  /usr/bin/time -f "%U %S" -o "$tmp/cpu" taskset -c "$CPU" ndpiReader -i "$PCAPS/$1.pcap" \
+    > "$tmp/ndpi.out" 2>&1 || { echo "compare: ndpiReader failed:" >&2; tail -5 "$tmp/ndpi.out" >&2; }
   t1=$(now)
   # Its own clock: "Packet Processing Time: N msec" (setup and the final report excluded),
   # over all packets read ("IP packets: X of N packets total").
   local ms pkts
   ms=$(awk '/Packet Processing Time/ {print $(NF-1)}' "$tmp/ndpi.out")
   pkts=$(awk '/IP packets:/ {print $(NF-2)}' "$tmp/ndpi.out")
+  [ -n "$ms" ] && [ -n "$pkts" ] || return 0
   record throughput "$1" ndpiReader "$2" "$(awk -v p="$pkts" -v m="$ms" 'BEGIN {printf "%.0f", p / (m / 1000)}')" \
     "$(elapsed "$t0" "$t1")" "" "packets=$pkts cpu_s=$(cpu_s)"
 }
@@ -102,7 +104,11 @@ run_replay() {
   local t0 t1
   t0=$(now)
   /usr/bin/time -f "%U %S" -o "$tmp/cpu" \
-    taskset -c "$CPU" "$BT" replay --shards 1 --flows none --eve /dev/null "$PCAPS/$1.pcap" 2> "$tmp/replay.err"
+    taskset -c "$CPU" "$BT" replay --shards 1 --flows none --eve "$tmp/eve.json" "$PCAPS/$1.pcap" \
+    2> "$tmp/replay.err" || { echo "compare: replay failed:" >&2; cat "$tmp/replay.err" >&2; }
+  # (A file, not /dev/null: fsync on /dev/null fails with EINVAL, which replay counts as an
+  # output error and exits 1.)
+  rm -f "$tmp/eve.json"
   t1=$(now)
   # Its own clock: "(N packets/s)" over ReplayDriver::run (pipeline compile excluded).
   local pps
@@ -112,10 +118,11 @@ run_replay() {
 run_engine() {  # size rep [kind [pcap]]
   local t0 t1
   t0=$(now)
-  taskset -c "$CPU" "$ENGINE" --reps 1 "$PCAPS/${4:-$1}.pcap" > "$tmp/engine.out"
+  taskset -c "$CPU" "$ENGINE" --reps 1 "$PCAPS/${4:-$1}.pcap" > "$tmp/engine.out" ||
+    echo "compare: engine_alone failed on ${4:-$1}" >&2
   t1=$(now)
   local r
-  r=$(grep '^RESULT' "$tmp/engine.out")
+  r=$(grep '^RESULT' "$tmp/engine.out" || true)
   kv() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
   record "${3:-throughput}" "$1" engine_alone "$2" "$(kv pps_median)" "$(elapsed "$t0" "$t1")" \
     "$(kv cycles_per_pkt_median)" "tsc_ghz=$(kv tsc_ghz) pps_cpu=$(kv pps_cpu_median) cpu_cycles_per_pkt=$(kv cpu_cycles_per_pkt_median) packets=$(kv packets) flows=$(kv flows) peak_active_flows=$(kv peak_active_flows)"
@@ -149,10 +156,12 @@ done
 echo "== accuracy runs (ndpiReader -v 2, btsensor replay --flows all)"
 for s in $SIZES; do
   if have ndpiReader; then
-    taskset -c "$CPU" ndpiReader -i "$PCAPS/$s.pcap" -v 2 > "$OUT/ndpi_$s.txt" 2>&1
+    taskset -c "$CPU" ndpiReader -i "$PCAPS/$s.pcap" -v 2 > "$OUT/ndpi_$s.txt" 2>&1 || true
   fi
-  taskset -c "$CPU" "$BT" replay --shards 1 --flows all -q --eve - "$PCAPS/$s.pcap" |
-    grep '"event_type":"flow"' > "$OUT/btsensor_flows_$s.json"
+  taskset -c "$CPU" "$BT" replay --shards 1 --flows all -q --eve "$tmp/all.json" "$PCAPS/$s.pcap" ||
+    echo "compare: replay --flows all failed on $s" >&2
+  grep '"event_type":"flow"' "$tmp/all.json" > "$OUT/btsensor_flows_$s.json" || true
+  rm -f "$tmp/all.json"
 done
 
 # --- DPDK: btsensor run vs dpdk-testpmd on net_pcap infinite_rx ----------------------------
@@ -181,7 +190,7 @@ if [ "$SWEEPS" = 1 ]; then
     local name=$1 value=$2 pcap=$3
     shift 3
     local r
-    r=$(taskset -c "$CPU" "$ENGINE" --reps "$SWEEP_REPS" "$@" "$pcap" | grep '^RESULT')
+    r=$(taskset -c "$CPU" "$ENGINE" --reps "$SWEEP_REPS" "$@" "$pcap" | grep '^RESULT' || true)
     kv() { echo "$r" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
     echo "$name,$value,$(kv pps_median),$(kv pps_min),$(kv pps_max),$(kv cycles_per_pkt_median),$(kv ns_per_pkt_median),$(kv packets),$(kv flows),$(kv peak_active_flows),$(kv reputation_entries),$(kv shard_rss_bytes)" >> "$sweep_csv"
   }
