@@ -239,16 +239,19 @@ int main(int argc, char** argv) {
         (unsigned long long)r + 1, n, secs, cpu_secs, pps.back(), pps_cpu.back(), cpp.back());
   }
   auto [mn, mx] = std::minmax_element(pps.begin(), pps.end());
+  auto [cmn, cmx] = std::minmax_element(pps_cpu.begin(), pps_cpu.end());
   std::printf(
-      "RESULT pps_median=%.0f pps_min=%.0f pps_max=%.0f pps_cpu_median=%.0f "
+      "RESULT pps_median=%.0f pps_min=%.0f pps_max=%.0f pps_cpu_median=%.0f pps_cpu_min=%.0f "
+      "pps_cpu_max=%.0f "
       "cycles_per_pkt_median=%.1f cpu_cycles_per_pkt_median=%.1f "
       "ns_per_pkt_median=%.1f tsc_ghz=%.3f packets=%zu wire_bytes=%llu flows=%llu "
       "peak_active_flows=%llu bt_flows=%llu labels=%llu alerts=%llu reputation_entries=%llu "
       "dpi_max_packets=%u flow_capacity=%u host_capacity=%u shard_rss_bytes=%.0f\n",
-      median(pps), *mn, *mx, median(pps_cpu), median(cpp), hz / median(pps_cpu), 1e9 / median(pps),
-      hz / 1e9, n, (unsigned long long)cap.wire_bytes, (unsigned long long)flows_created,
-      (unsigned long long)peak_flows, (unsigned long long)bt_flows, (unsigned long long)labels,
-      (unsigned long long)alerts, (unsigned long long)rep_entries, ec.dpi.max_packets,
-      ec.flow_capacity, ec.host_capacity, rss_per_flow_peak);
+      median(pps), *mn, *mx, median(pps_cpu), *cmn, *cmx, median(cpp), hz / median(pps_cpu),
+      1e9 / median(pps), hz / 1e9, n, (unsigned long long)cap.wire_bytes,
+      (unsigned long long)flows_created, (unsigned long long)peak_flows,
+      (unsigned long long)bt_flows, (unsigned long long)labels, (unsigned long long)alerts,
+      (unsigned long long)rep_entries, ec.dpi.max_packets, ec.flow_capacity, ec.host_capacity,
+      rss_per_flow_peak);
   return 0;
 }

@@ -1,13 +1,14 @@
-# Plots one sweep of bench/compare.sh's sweep.csv: engine_alone Mpps (median, with the
-# min–max range of the passes) and TSC cycles per packet against the swept parameter.
+# Plots one sweep of bench/compare.sh's sweep.csv: engine_alone Mpps per CPU second (median,
+# with the min–max range of the passes), the wall-clock Mpps, and TSC cycles of CPU time per
+# packet against the swept parameter.
 #   gnuplot -e "csv='build/bench/sweep.csv'; sweep='flows'; out='flows.png'" bench/sweep.gp
 set terminal pngcairo size 900,520 noenhanced font ",11"
 set output out
 set datafile separator ","
 set title sprintf("engine_alone, one shard: %s sweep", sweep)
 set xlabel sweep
-set ylabel "Mpps (median, min-max)"
-set y2label "TSC cycles / packet"
+set ylabel "Mpps (median, min-max of the passes)"
+set y2label "TSC cycles of CPU time / packet"
 set ytics nomirror
 set y2tics
 set yrange [0:*]
@@ -19,5 +20,6 @@ if (sweep eq "reputation") set xrange [0.5:*]
 # The reputation sweep starts at 0 entries: plotted at 1 on the log axis.
 sel = sprintf("< grep '^%s,' '%s'", sweep, csv)
 x(v) = (sweep eq "reputation" && v == 0) ? 1 : v
-plot sel using (x($2)):($3/1e6):($4/1e6):($5/1e6) with yerrorlines lw 2 title "Mpps", \
-     sel using (x($2)):6 axes x1y2 with linespoints lw 2 dt 2 title "cycles/packet"
+plot sel using (x($2)):($3/1e6):($4/1e6):($5/1e6) with yerrorlines lw 2 title "Mpps per CPU second", \
+     sel using (x($2)):($7/1e6):($8/1e6):($9/1e6) with yerrorlines lw 1 title "Mpps wall clock (shared machine)", \
+     sel using (x($2)):6 axes x1y2 with linespoints lw 2 dt 2 title "cycles/packet (CPU time)"
