@@ -2,11 +2,15 @@
 # with the min–max range of the passes), the wall-clock Mpps, and TSC cycles of CPU time per
 # packet against the swept parameter.
 #   gnuplot -e "csv='build/bench/sweep.csv'; sweep='flows'; out='flows.png'" bench/sweep.gp
-set terminal pngcairo size 900,520 noenhanced font ",11"
+set terminal pngcairo size 900,560 noenhanced font ",11"
 set output out
 set datafile separator ","
 set title sprintf("engine_alone, one shard: %s sweep", sweep)
-set xlabel sweep
+xl = sweep eq "flows" ? "flows in the capture (all live at once: 64-byte frames, 10 s span)" : \
+     sweep eq "hosts" ? "internal hosts (100k flows)" : \
+     sweep eq "reputation" ? "reputation entries, IPv4 /32 (0 plotted at 1)" : \
+     "dpi.max_packets: payload packets inspected per flow direction"
+set xlabel xl
 set ylabel "Mpps (median, min-max of the passes)"
 set y2label "TSC cycles of CPU time / packet"
 set ytics nomirror
@@ -14,7 +18,7 @@ set y2tics
 set yrange [0:*]
 set y2range [0:*]
 set grid
-set key top right
+set key below
 if (sweep ne "dpi_max_packets") set logscale x
 if (sweep eq "reputation") set xrange [0.5:*]
 # The reputation sweep starts at 0 entries: plotted at 1 on the log axis.
