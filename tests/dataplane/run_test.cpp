@@ -177,7 +177,12 @@ fs::path write_config(const DpConfig& d, const std::string& tag) {
     << "  output_queue: 4096\n"
     << "  idle_sleep_us: 50\n"
     << "  exit_when_idle_ms: 400\n"
-    << "  test_worker_delay_ns: " << d.delay_ns << "\n";
+    << "  test_worker_delay_ns: " << d.delay_ns
+    << "\n"
+    // A free port: tests of several worktrees (and CI) share this machine's 9100.
+    << "outputs:\n"
+    << "  metrics:\n"
+    << "    listen: \"127.0.0.1:0\"\n";
   return p;
 }
 
