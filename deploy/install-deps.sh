@@ -13,6 +13,7 @@ PKGS=(
   prometheus-cpp-dev                    # /metrics
   libyaml-cpp-dev                       # config
   libpcap-dev                           # replay
+  tzdata                                # exclusion windows: IANA time zones (TZif files)
   libgtest-dev libgmock-dev             # unit tests
   libbenchmark-dev                      # micro-benchmarks
   clang libclang-rt-14-dev              # fuzzing (libFuzzer)

@@ -67,6 +67,14 @@ struct Flow {
   uint32_t host = 0xffffffffu;       // host table handle (checked against the key on use)
 };
 
+// The flow's 5-tuple as the initiator sent it (src = initiator): what records and evidence
+// references print.
+inline FiveTuple initiator_tuple(const Flow& f) {
+  bool a = f.initiator_is_a;
+  return FiveTuple{a ? f.key.a : f.key.b, a ? f.key.b : f.key.a, a ? f.key.port_a : f.key.port_b,
+                   a ? f.key.port_b : f.key.port_a, f.key.proto};
+}
+
 class FlowTable {
  public:
   static constexpr uint32_t kNil = 0xffffffffu;

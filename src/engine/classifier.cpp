@@ -596,12 +596,13 @@ void Classifier::finish(Flow& f, FlowRecord& r) {
     r.detail = details_[f.detail];
     r.has_detail = true;
   }
-  for (int i = 0; i < kEvidenceCount; ++i)
-    if (f.evidence & (uint32_t(1) << i)) stats_.flows_by_evidence[size_t(i)].add();
-  if (f.flags & kFlowBittorrent) stats_.flows_bittorrent.add();
 }
 
 void Classifier::release(Flow& f) {
+  // Counted here, for every ending flow, whether or not its record is written.
+  for (int i = 0; i < kEvidenceCount; ++i)
+    if (f.evidence & (uint32_t(1) << i)) stats_.flows_by_evidence[size_t(i)].add();
+  if (f.flags & kFlowBittorrent) stats_.flows_bittorrent.add();
   if (f.detail != FlowTable::kNil) {
     free_details_.push_back(f.detail);
     f.detail = FlowTable::kNil;

@@ -59,6 +59,24 @@ double sum_shards(const std::vector<const ShardStats*>& shards, F field) {
 
 }  // namespace
 
+void add_engine_sources(MetricsSources& src, const std::vector<const Shard*>& shards,
+                        const SharedTables& shared) {
+  for (const Shard* s : shards) {
+    src.shards.push_back(&s->stats());
+    src.classifiers.push_back(&s->classifier_stats());
+    src.models.push_back(&s->model_stats());
+  }
+  // Read once here on the control thread, which owns publication: no reader race.
+  if (const SignatureSet* sigs = shared.signatures.get())
+    for (const SignatureMeta& m : sigs->sigs) src.signatures.push_back(m.name);
+  if (const ReputationTable* rep = shared.reputation.get()) {
+    double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (size_t i = 0; i < rep->feeds().size(); ++i)
+      src.feeds.push_back({rep->feeds()[i], rep->feed_entries()[i], now});
+  }
+}
+
 void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
   // Shared by every getter; lives as long as the collector's bindings.
   auto src = std::make_shared<const MetricsSources>(std::move(src_in));
@@ -143,6 +161,76 @@ void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
                        [r](const ShardStats& s) -> const Counter& { return s.flows_ended[r]; }));
   });
 
+  // Hosts.
+  shard_family("btsensor_hosts_active", &ShardStats::hosts_active);
+  shard_family("btsensor_hosts_created_total", &ShardStats::hosts_created);
+  shard_family("btsensor_hosts_evicted_total", &ShardStats::hosts_evicted);
+
+  // Classifier (one ClassifierStats per shard, summed).
+  auto csum = [src](auto field) {
+    double v = 0;
+    for (const ClassifierStats* cs : src->classifiers) v += double(field(*cs).get());
+    return v;
+  };
+  c.add("btsensor_dpi_matches_total", [src, csum](SampleWriter& w) {
+    for (size_t i = 0; i < src->signatures.size() && i < kMaxSignatures; ++i)
+      w.add({src->signatures[i]},
+            csum([i](const ClassifierStats& cs) -> const Counter& { return cs.matches[i]; }));
+  });
+  c.add("btsensor_flows_classified_total", [csum](SampleWriter& w) {
+    for (int e = 0; e < kEvidenceCount; ++e)
+      w.add({evidence_name(Evidence(e))}, csum([e](const ClassifierStats& cs) -> const Counter& {
+              return cs.flows_by_evidence[size_t(e)];
+            }));
+  });
+  c.add("btsensor_flows_bittorrent_total", [csum](SampleWriter& w) {
+    w.add(csum([](const ClassifierStats& cs) -> const Counter& { return cs.flows_bittorrent; }));
+  });
+  c.add("btsensor_dpi_scanned_bytes_total", [csum](SampleWriter& w) {
+    w.add(csum([](const ClassifierStats& cs) -> const Counter& { return cs.scanned_bytes; }));
+  });
+  c.add("btsensor_flow_details_exhausted_total", [csum](SampleWriter& w) {
+    w.add(csum([](const ClassifierStats& cs) -> const Counter& { return cs.detail_exhausted; }));
+  });
+
+  // Host models.
+  auto msum = [src](auto field) {
+    double v = 0;
+    for (const ModelStats* m : src->models) v += double(field(*m).get());
+    return v;
+  };
+  c.add("btsensor_labels_active", [msum](SampleWriter& w) {
+    for (int l = 0; l < kLabelCount; ++l)
+      w.add({label_name(LabelId(l))}, msum([l](const ModelStats& m) -> const Counter& {
+              return m.labels_active[size_t(l)];
+            }));
+  });
+  c.add("btsensor_label_events_total", [msum](SampleWriter& w) {
+    for (int l = 0; l < kLabelCount; ++l) {
+      size_t i = size_t(l);
+      w.add({label_name(LabelId(l)), "set"},
+            msum([i](const ModelStats& m) -> const Counter& { return m.labels_set[i]; }));
+      w.add({label_name(LabelId(l)), "expire"},
+            msum([i](const ModelStats& m) -> const Counter& { return m.labels_expired[i]; }));
+      w.add({label_name(LabelId(l)), "evicted"},
+            msum([i](const ModelStats& m) -> const Counter& { return m.labels_evicted[i]; }));
+    }
+  });
+  c.add("btsensor_alerts_total", [msum](SampleWriter& w) {
+    for (int m = 0; m < kModelCount; ++m)
+      w.add({model_name(ModelId(m))},
+            msum([m](const ModelStats& s) -> const Counter& { return s.alerts[size_t(m)]; }));
+  });
+
+  // Reputation feeds.
+  c.add("btsensor_reputation_entries", [src](SampleWriter& w) {
+    for (const auto& f : src->feeds) w.add({f.name}, double(f.entries));
+  });
+  c.add("btsensor_feed_age_seconds", [src](SampleWriter& w) {
+    double now = duration<double>(system_clock::now().time_since_epoch()).count();
+    for (const auto& f : src->feeds) w.add({f.name}, now - f.loaded_at);
+  });
+
   // Outputs.
   auto output_family = [&](const char* name, const Counter OutputStats::*field) {
     c.add(name, [src, field](SampleWriter& w) {
@@ -152,6 +240,13 @@ void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
   output_family("btsensor_output_records_written_total", &OutputStats::written);
   output_family("btsensor_output_records_dropped_total", &OutputStats::dropped);
   output_family("btsensor_output_errors_total", &OutputStats::errors);
+
+  // Exclusions: one series per configured exclusion (none configured: no series).
+  c.add("btsensor_events_suppressed_total", [src](SampleWriter& w) {
+    if (!src->exclusions) return;
+    for (size_t i = 0; i < src->exclusion_ids.size() && i < kMaxExclusions; ++i)
+      w.add({src->exclusion_ids[i]}, double(src->exclusions->by_exclusion[i].get()));
+  });
 }
 
 }  // namespace btsensor

@@ -17,8 +17,13 @@
 #include <string_view>
 #include <vector>
 
+#include "btsensor/classifier.hpp"
+#include "btsensor/exclusions.hpp"
+#include "btsensor/models.hpp"
 #include "btsensor/sensor_stats.hpp"
+#include "btsensor/shard.hpp"
 #include "btsensor/shard_stats.hpp"
+#include "btsensor/shared_tables.hpp"
 #include "outputs/metrics_catalogue.hpp"
 
 namespace btsensor {
@@ -63,9 +68,29 @@ struct MetricsSources {
   std::vector<const RingStats*> rings;  // index = worker
   std::vector<const LcoreStats*> lcores;
   std::vector<const OutputStats*> outputs;
+  std::vector<const ClassifierStats*> classifiers;  // one per shard
+  std::vector<const ModelStats*> models;            // one per shard
+  // Signature names by Hyperscan id, copied when the pipeline was loaded (the metric's label
+  // set is fixed for the process: a reload that renames signatures shows up at restart).
+  std::vector<std::string> signatures;
+  // Reputation feeds as loaded: name, entries, load time (unix seconds).
+  struct Feed {
+    std::string name;
+    uint64_t entries = 0;
+    double loaded_at = 0;
+  };
+  std::vector<Feed> feeds;
+  // Exclusions: the counters of the place that applies them, and the ids by index.
+  const ExclusionStats* exclusions = nullptr;
+  std::vector<std::string> exclusion_ids;
   std::string version;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
 };
+
+// Fills the engine part of `src` from the shards and the tables they read: shard, classifier
+// and model stats, signature names, feed sizes. Control thread, before serving.
+void add_engine_sources(MetricsSources& src, const std::vector<const Shard*>& shards,
+                        const SharedTables& shared);
 
 // Binds every produced family whose counters exist today.
 void add_builtin_families(MetricsCollector& c, MetricsSources src);

@@ -181,6 +181,16 @@ def file_seeds(out):
     out.put("feed", b"\x01" + b"1,BitTorrent,trackers\n2,CnC,bots\n\x00"
             b"192.0.2.1,1,100\n198.51.100.0/24,2,50\n2001:db8::1,1,127\n")
     out.put("feed", b"\x02" + read(pipe + "feeds/trackers.example.txt"))
+    if os.path.exists(os.path.join(ROOT, pipe + "exclusions.example.yaml")):
+        out.put("exclusions", b"\x00" + read(pipe + "exclusions.example.yaml"))
+        for zone in ["Europe/Berlin", "America/New_York", "UTC"]:
+            path = os.path.join("/usr/share/zoneinfo", zone)  # tzdata: system data, not captures
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    out.put("exclusions", b"\x01" + f.read())
+        out.put("exclusions", b"\x02CET-1CEST,M3.5.0,M10.5.0/3")
+        out.put("exclusions", b"\x02EST5EDT,M3.2.0,M11.1.0")
+        out.put("exclusions", b"\x032026-01-31T18:00:00.123+01:00")
     out.put("names", b"contains:torrent\nsuffix:.tor\nsuffix:example.org\x00"
             b"www.thepiratebay.org\nfoo.tor.\n[::1]:80\ntracker.example.org:6969\n")
     for ua in [b"Transmission/3.00", b"uTorrent/3550(45722)", b"qBittorrent/4.5.0",

@@ -33,11 +33,14 @@ double value(const MetricFamily& f, const std::map<std::string, std::string>& la
 
 // A driver's worth of stats: 3 shards, 2 ports (2 queues each), 2 rings, lcores, outputs.
 struct Fixture {
+  std::array<ClassifierStats, 2> classifiers;
+  std::array<ModelStats, 2> models;
   ShardStats shards[3];
   PortStats ports[2];
   RingStats rings[2];
   LcoreStats lcores[2];
   OutputStats outputs[2];
+  ExclusionStats exclusions;
   MetricsSources sources() {
     MetricsSources s;
     for (auto& x : shards) s.shards.push_back(&x);
@@ -56,7 +59,13 @@ struct Fixture {
     outputs[0].name = "eve";
     outputs[1].name = "syslog";
     for (auto& o : outputs) s.outputs.push_back(&o);
+    s.exclusions = &exclusions;
+    s.exclusion_ids = {"sandbox-net", "ci-private-tracker"};
     s.version = "9.9.9";
+    for (auto& cs : classifiers) s.classifiers.push_back(&cs);
+    for (auto& m : models) s.models.push_back(&m);
+    s.signatures = {"peer_handshake", "dht_krpc"};
+    s.feeds = {{"trackers", 0, 0}};
     return s;
   }
 };
@@ -79,7 +88,7 @@ TEST(MetricsCollector, EverySeriesExistsAtZero) {
       ASSERT_EQ(m.label.size(), spec->labels.size()) << f.name;
       for (size_t i = 0; i < m.label.size(); ++i) EXPECT_EQ(m.label[i].name, spec->labels[i]);
       if (f.name == "btsensor_build_info" || f.name == "btsensor_start_time_seconds" ||
-          f.name == "btsensor_uptime_seconds")
+          f.name == "btsensor_uptime_seconds" || f.name == "btsensor_feed_age_seconds")
         continue;
       EXPECT_EQ(f.type == MetricType::Counter ? m.counter.value : m.gauge.value, 0) << f.name;
     }
@@ -96,6 +105,8 @@ TEST(MetricsCollector, EverySeriesExistsAtZero) {
   ASSERT_TRUE(ended);
   EXPECT_EQ(ended->metric.size(), 3u);
   EXPECT_EQ(family(fams, "btsensor_queue_rx_packets_total")->metric.size(), 4u);
+  // One series per configured exclusion, at 0 before anything was suppressed.
+  EXPECT_EQ(family(fams, "btsensor_events_suppressed_total")->metric.size(), 2u);
   EXPECT_EQ(value(*family(fams, "btsensor_build_info"), {{"version", "9.9.9"}}), 1);
 }
 
@@ -116,6 +127,7 @@ TEST(MetricsCollector, SumsShardsAtScrapeTime) {
   fx.rings[1].dropped.add(9);
   fx.lcores[1].busy_cycles.add(100);
   fx.outputs[1].dropped.add(11);
+  fx.exclusions.by_exclusion[1].add(13);
   auto fams = c.Collect();
   EXPECT_EQ(value(*family(fams, "btsensor_packets_total")), 42);
   EXPECT_EQ(value(*family(fams, "btsensor_decode_errors_total"), {{"reason", "not_ip"}}), 5);
@@ -132,6 +144,11 @@ TEST(MetricsCollector, SumsShardsAtScrapeTime) {
             100);
   EXPECT_EQ(value(*family(fams, "btsensor_output_records_dropped_total"), {{"output", "syslog"}}),
             11);
+  EXPECT_EQ(value(*family(fams, "btsensor_events_suppressed_total"),
+                  {{"exclusion", "ci-private-tracker"}}),
+            13);
+  EXPECT_EQ(
+      value(*family(fams, "btsensor_events_suppressed_total"), {{"exclusion", "sandbox-net"}}), 0);
   // A later scrape sees later values: nothing is cached.
   fx.shards[2].packets.add(1);
   EXPECT_EQ(value(*family(c.Collect(), "btsensor_packets_total")), 43);
@@ -147,6 +164,7 @@ TEST(MetricsCollector, FamiliesWithoutSourcesAreOmitted) {
   auto fams = c.Collect();
   EXPECT_FALSE(family(fams, "btsensor_port_rx_packets_total"));
   EXPECT_FALSE(family(fams, "btsensor_ring_dropped_packets_total"));
+  EXPECT_FALSE(family(fams, "btsensor_events_suppressed_total"));  // no exclusions configured
   EXPECT_TRUE(family(fams, "btsensor_packets_total"));
 }
 
@@ -154,7 +172,7 @@ TEST(MetricsCollector, FamiliesWithoutSourcesAreOmitted) {
 // getter until they are marked produced, so the catalogue cannot claim what is not there.
 TEST(MetricsCollector, ExtensionHooks) {
   MetricsCollector c;
-  EXPECT_FALSE(c.add("btsensor_feed_age_seconds", [](SampleWriter& w) { w.add({"x"}, 1); }));
+  EXPECT_FALSE(c.add("btsensor_reloads_total", [](SampleWriter& w) { w.add({"x"}, 1); }));
   EXPECT_FALSE(c.add("btsensor_no_such_family", [](SampleWriter&) {}));
   EXPECT_TRUE(c.add("btsensor_flows_created_total", [](SampleWriter& w) { w.add(3); }));
   auto fams = c.Collect();
