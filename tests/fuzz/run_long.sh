@@ -28,13 +28,14 @@ ninja -C "$B" -j"$JOBS" fuzz >/dev/null
 if [ $# -eq 0 ]; then
   set -- $(ls "$B"/tests/fuzz/ | sed -n 's/^fuzz_\([a-z_0-9]*\)$/\1/p' | grep -v '^replay_')
 fi
-if [ ! -d "$B/fuzz-seeds" ]; then
+if [ ! -d "$B/fuzz-seeds" ] || [ tests/fuzz/make_seeds.py -nt "$B/fuzz-seeds" ]; then
   # btgen for the seeds, built plainly (the fuzz build does not build it: see bench/meson.build).
   if [ ! -x "$B/btgen" ]; then
     c++ -std=c++20 -O2 -o "$B/btgen" bench/gen/*.cpp
   fi
   rm -rf "$B/fuzz-seeds.tmp"
   tests/fuzz/make_seeds.py --btgen "$B/btgen" --out "$B/fuzz-seeds.tmp" >/dev/null
+  rm -rf "$B/fuzz-seeds"
   mv "$B/fuzz-seeds.tmp" "$B/fuzz-seeds"
 fi
 
@@ -46,9 +47,11 @@ run_one() {
   local dict=()
   [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
   local start=$(date +%s) rc=0
-  # -timeout: one input taking 10 s is a hang; -rss_limit_mb bounds a runaway allocation.
+  # -timeout: one input taking 60 s is a hang (every input runs in well under a second; 10 s
+  # gave false timeouts while other builds stalled this shared 2-CPU machine);
+  # -rss_limit_mb bounds a runaway allocation.
   # Regressions are loaded too, so a fixed crash that comes back is found at once.
-  nice -n "$NICE" "$B/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -timeout=10 \
+  nice -n "$NICE" "$B/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -timeout=60 \
     -rss_limit_mb=2048 -max_len=$max_len -print_final_stats=1 -artifact_prefix="$art/" \
     "${dict[@]}" "$corpus" "$B/fuzz-seeds/$t" $( [ -d "tests/fuzz/regressions/$t" ] && echo "tests/fuzz/regressions/$t" ) \
     >"$log" 2>&1 || rc=$?
