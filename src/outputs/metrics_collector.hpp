@@ -13,11 +13,13 @@
 #include <chrono>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "btsensor/classifier.hpp"
+#include "btsensor/control_stats.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/sensor_stats.hpp"
 #include "btsensor/shard.hpp"
@@ -79,6 +81,9 @@ struct MetricsSources {
     double loaded_at = 0;
   };
   std::vector<Feed> feeds;
+  // Reload results and the feeds of the last good load, when the driver reloads (the
+  // sensor): then the feed families follow it instead of `feeds`. May be null.
+  std::shared_ptr<const ControlStats> control;
   std::string version;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
 };
