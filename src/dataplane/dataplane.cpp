@@ -184,6 +184,7 @@ Result<bool> Dataplane::Impl::setup() {
     c->nworkers = nw;
     c->burst = opt.burst;
     c->idle_sleep_us = opt.idle_sleep_us;
+    c->test_gap_us = opt.test_rx_gap_us;
     c->time = &time;
     c->stop = &stop_rx;
     c->lcore_stats.role = "rx";
@@ -281,8 +282,20 @@ Dataplane::StatsView Dataplane::stats_view() const {
   return v;
 }
 
+std::vector<Shard*> Dataplane::shards() {
+  std::vector<Shard*> v;
+  for (auto& w : impl_->workers) v.push_back(w->shard.get());
+  return v;
+}
+
+std::vector<ShardMailbox*> Dataplane::mailboxes() {
+  std::vector<ShardMailbox*> v;
+  for (auto& w : impl_->workers) v.push_back(&w->mailbox);
+  return v;
+}
+
 DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
-                               const std::atomic<bool>& stop) {
+                               const std::atomic<bool>& stop, ControlLoop* control) {
   using Clock = std::chrono::steady_clock;
   Impl& m = *impl_;
   DataplaneTotals t;
@@ -314,9 +327,24 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
   auto last_stats = t0, last_progress = t0, first_rx = t0, last_rx = t0;
   uint64_t seen = 0;
   bool stopping = false;
+  // "Running" once every role lcore has entered its function (the service manager's READY).
+  std::vector<unsigned> roles;
+  for (auto& r : m.rx) roles.push_back(r->lcore);
+  for (auto& w : m.workers) roles.push_back(w->lcore);
+  roles.push_back(m.agg->lcore);
+  bool announced = control == nullptr;
   while (true) {
     const unsigned n = drain_output(m.out_queue, m.events, out, out_stats, 8192);
     const auto now = Clock::now();
+    if (!announced) {
+      bool all = true;
+      for (unsigned id : roles) all = all && rte_eal_get_lcore_state(id) != WAIT;
+      if (all) {
+        announced = true;
+        control->running();
+      }
+    }
+    if (control && !stopping) control->tick();
     if (now - last_stats >= stats_period) {
       m.ports.poll_stats();
       last_stats = now;
@@ -334,6 +362,7 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
       }
       if (!t.stop_reason.empty()) {
         stopping = true;
+        if (control) control->stopping();
         m.stopping.store(true, std::memory_order_relaxed);
         m.stop_rx.store(true, std::memory_order_relaxed);
       }
