@@ -13,6 +13,8 @@ PKGS=(
   prometheus-cpp-dev                    # /metrics
   libyaml-cpp-dev                       # config
   libpcap-dev                           # replay
+  libsystemd-dev                        # sd_notify for the systemd unit (optional at build time)
+  dpkg-dev                              # dpkg-shlibdeps: Depends of the .deb (deploy/debian)
   libgtest-dev libgmock-dev             # unit tests
   libbenchmark-dev                      # micro-benchmarks
   clang libclang-rt-14-dev              # fuzzing (libFuzzer)
