@@ -178,7 +178,9 @@ void ControlServer::poll() {
   run_shard_jobs();
   for (auto& c : clients_) flush(*c);
   std::erase_if(clients_, [](const std::unique_ptr<Client>& c) {
-    if (!c->closing || c->busy || !c->out.empty()) return false;
+    // A closed peer still gets the answers to every complete line it sent.
+    if (!c->closing || c->busy || !c->out.empty() || c->in.find('\n') != std::string::npos)
+      return false;
     ::close(c->fd);
     return true;
   });
