@@ -1,8 +1,8 @@
 #include "dataplane/dataplane.hpp"
 
 #include <rte_eal.h>
-#include <rte_ethdev.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -68,8 +68,7 @@ struct Dataplane::Impl {
   Result<bool> check_lcores();
   rte_ring* ring(const std::string& name, uint32_t size) {
     // Single producer, single consumer: each ring joins exactly two lcores.
-    rte_ring* r =
-        rte_ring_create(name.c_str(), size, data_socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+    rte_ring* r = rte_ring_create(name.c_str(), size, data_socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (r) rings.push_back(r);
     return r;
   }
