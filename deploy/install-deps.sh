@@ -15,6 +15,7 @@ PKGS=(
   libpcap-dev                           # replay
   libsystemd-dev                        # sd_notify for the systemd unit (optional at build time)
   dpkg-dev                              # dpkg-shlibdeps: Depends of the .deb (deploy/debian)
+  tzdata                                # exclusion windows: IANA time zones (TZif files)
   libgtest-dev libgmock-dev             # unit tests
   libbenchmark-dev                      # micro-benchmarks
   clang libclang-rt-14-dev              # fuzzing (libFuzzer)

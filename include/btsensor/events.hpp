@@ -51,6 +51,7 @@ struct FlowRecord {
   bool bittorrent = false;  // the flow itself speaks a BitTorrent protocol
   bool has_detail = false;
   FlowDetail detail;
+  uint16_t suppressed_by = 0;  // 0, or the index + 1 of the exclusion that covers it
 };
 
 // A flow named as evidence by a label or an alert.
@@ -78,6 +79,7 @@ struct LabelEvent {
   bool evicted = false;      // the host table made room (not a TTL expiry)
   uint32_t alert_flows = 0;  // flows with peer evidence during the lifetime
   uint64_t alert_bytes = 0;
+  uint16_t suppressed_by = 0;  // 0, or the index + 1 of the exclusion that covers it
 };
 
 constexpr int kMaxAlertFlows = 8;
@@ -92,8 +94,10 @@ struct AlertEvent {
   uint64_t bytes = 0;
   uint8_t nflows = 0;
   std::array<FlowRef, kMaxAlertFlows> flows{};
-  uint8_t labels = 0;     // bitmask of LabelIds held by the host when it fired
-  bool has_flow = false;  // flows[0] is the tuple of the triggering flow
+  uint8_t labels = 0;             // bitmask of LabelIds held by the host when it fired
+  bool has_flow = false;          // flows[0] is the tuple of the triggering flow
+  uint16_t suppressed_by = 0;     // 0, or the index + 1 of the exclusion that covers it
+  std::array<char, 96> remote{};  // the tracker behind the host's bittorrent_user label
 };
 
 // An address the engine learned on the data path that other shards should know too: the

@@ -18,10 +18,11 @@
 namespace btsensor {
 
 struct LabelState {
-  Timestamp set_at = 0;         // 0: not active
-  Timestamp last_activity = 0;  // the TTL runs from here
-  uint32_t reason = 0;          // evidence bits seen while active
-  FlowRef flow;                 // the flow that set it (evidence for alerts)
+  Timestamp set_at = 0;           // 0: not active
+  Timestamp last_activity = 0;    // the TTL runs from here
+  uint32_t reason = 0;            // evidence bits seen while active
+  FlowRef flow;                   // the flow that set it (evidence for alerts)
+  std::array<char, 96> remote{};  // tracker or hunted name behind it (LabelEvent::remote)
 };
 
 // The `bittorrent` detection's state for the current bittorrent_user lifetime.

@@ -90,10 +90,10 @@ class HostModels {
   // Called per burst with the currently published config (never kept across bursts).
   void begin_burst(const ModelConfig* cfg) { cfg_ = cfg ? cfg : &defaults_; }
 
-  // A flow of an internal host gained evidence (`added`) at `now`.
-  // `remote` names the tracker/site behind it when known (flow detail), for label events.
+  // A flow of an internal host gained evidence (`added`) at `now`. `detail` (may be null)
+  // names the tracker or hunted name behind a label it sets (LabelEvent::remote).
   void on_evidence(uint32_t host_handle, Flow& f, uint32_t added, Timestamp now,
-                   std::string_view remote = {});
+                   const FlowDetail* detail = nullptr);
   // A flow of an internal host is ending: transfer-port rule and alert counters.
   void on_flow_end(uint32_t host_handle, Flow& f, Timestamp now);
   // Flow start: transfer-port rule (the host may already hold its label).
@@ -112,7 +112,7 @@ class HostModels {
 
  private:
   void set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason, Timestamp now,
-                      bool may_set, std::string_view remote = {});
+                      bool may_set, const FlowDetail* detail = nullptr);
   void expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool evicted);
   void arm(uint32_t handle, const Host& h);
   void fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence, Timestamp now);

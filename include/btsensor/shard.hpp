@@ -108,7 +108,6 @@ class Shard {
   void on_timer(uint32_t h);
   Host* host_of(Flow& f, const IpAddr& host_addr, Timestamp ts);
   uint32_t transfer_ports(Flow& f);
-  std::string_view remote_name(const Flow& f) const;
   uint32_t tracker_reputation(Flow& f, const FiveTuple& t, bool host_is_src, Timestamp ts);
   bool home_internal(const IpAddr& a) const { return cfg_.home_net.contains(a); }
 

@@ -3,6 +3,7 @@
 // burst and never keeps it across a quiescent point.
 #pragma once
 
+#include "btsensor/exclusions.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/published.hpp"
 #include "btsensor/reputation.hpp"
@@ -18,6 +19,7 @@ struct SharedTables {
   Published<ModelConfig> models;               // labels, TTLs, ports, detection switches
   Published<ReputationTable> reputation;       // tracker feeds (addresses, URL hostnames)
   Published<TrackerOverlay> learned_trackers;  // tracker addresses learned from DNS answers
+  Published<ExclusionSet> exclusions;          // read where events leave (replay, aggregator)
 };
 
 }  // namespace btsensor

@@ -3,6 +3,7 @@
 
 #include "app/commands.hpp"
 #include "control/config.hpp"
+#include "control/exclusions_loader.hpp"
 #include "control/shared_state.hpp"
 
 namespace btsensor::app {
@@ -10,8 +11,10 @@ namespace btsensor::app {
 int cmd_check_config(int argc, char** argv) {
   constexpr const char* kHelp =
       "Usage: btsensor check-config CONFIG\n"
-      "Validates the config and everything it references. Prints one line per problem as\n"
-      "file:line:col: message and exits 1, or prints 'CONFIG: ok' and exits 0.\n";
+      "Validates the config and everything it references (pipeline, exclusions). Prints one\n"
+      "line per problem as file:line:col: message and exits 1, or prints 'CONFIG: ok' and\n"
+      "exits 0. Warnings (expired exclusions) are printed as file:line:col: key: warning: …\n"
+      "and do not fail the check.\n";
   if (argc == 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
     std::fputs(kHelp, stdout);
     return kExitOk;
@@ -22,16 +25,20 @@ int cmd_check_config(int argc, char** argv) {
   }
   Diagnostics diag;
   auto cfg = load_config(argv[1], diag);
-  // The pipeline it names (or the default one) and every feed are validated too, including
-  // compiling every signature: a config is only "ok" if the sensor would start with it.
-  bool ok = false;
+  // The pipeline it names (or the default one), every feed and the exclusions file are
+  // validated too, including compiling every signature and resolving every time zone: a
+  // config is only "ok" if the sensor would start with it.
+  bool ok = false, exclusions_ok = true;
+  Diagnostics warnings;
   if (cfg) {
     SharedTables shared;
     StoppedReaders none;
     ok = load_shared_state(*cfg, 1, /*strict=*/true, diag, shared, none);
+    exclusions_ok = bool(load_configured_exclusions(*cfg, diag, &warnings));
   }
+  for (const auto& line : warnings.lines) std::fprintf(stderr, "%s\n", line.c_str());
   for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
-  if (!cfg || !ok) return kExitBadInput;
+  if (!cfg || !ok || !exclusions_ok) return kExitBadInput;
   std::printf("%s: ok\n", argv[1]);
   return kExitOk;
 }

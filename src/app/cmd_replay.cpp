@@ -11,6 +11,7 @@
 #include "app/commands.hpp"
 #include "btsensor_version.hpp"
 #include "control/config.hpp"
+#include "control/exclusions_loader.hpp"
 #include "control/overlay_publisher.hpp"
 #include "control/pipeline.hpp"
 #include "control/shared_state.hpp"
@@ -52,6 +53,8 @@ Options:
 
 Events are never dropped by replay: when an output's queue is full the replay waits for
 it (the DPDK sensor counts a drop instead). SIGHUP reopens the EVE file (logrotate).
+Exclusions (config `exclusions:`) apply as on the sensor: suppressed events are counted
+per exclusion in the summary and written only with outputs.write_suppressed.
 
 Exit codes: 0 ok, 1 bad input (unreadable/damaged capture, bad config, events not
 written), 2 usage.
@@ -60,6 +63,20 @@ written), 2 usage.
 bool parse_u32(const char* s, uint32_t& out) {
   auto [p, ec] = std::from_chars(s, s + std::strlen(s), out);
   return ec == std::errc{} && *p == '\0';
+}
+
+// One line naming every exclusion that suppressed something, with its count.
+void print_exclusions(const char* prefix, const ExclusionSet& set, const ExclusionStats& st) {
+  if (set.empty()) return;
+  std::string per;
+  for (size_t i = 0; i < set.size() && i < kMaxExclusions; ++i) {
+    if (!st.by_exclusion[i].get()) continue;
+    per +=
+        (per.empty() ? ": " : ", ") + set.at(i).id + "=" + std::to_string(st.by_exclusion[i].get());
+  }
+  std::fprintf(stderr, "%s: %llu events suppressed by %zu exclusion(s) (%llu not written)%s\n",
+               prefix, (unsigned long long)st.suppressed.get(), set.size(),
+               (unsigned long long)st.withheld.get(), per.c_str());
 }
 
 void print_summary(const ReplayTotals& t, const ReplayDriver& drv, uint64_t lines) {
@@ -193,6 +210,17 @@ int cmd_replay(int argc, char** argv) {
     for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
     if (!ok) return kExitBadInput;
   }
+  std::shared_ptr<const std::vector<std::string>> exclusion_ids;
+  {
+    Diagnostics diag, warnings;
+    auto x = load_configured_exclusions(cfg, diag, &warnings);
+    for (const auto& line : warnings.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    if (!x) return kExitBadInput;
+    exclusion_ids = std::make_shared<const std::vector<std::string>>((*x)->ids());
+    StoppedReaders no_readers;
+    shared.exclusions.publish(std::move(*x), no_readers);
+  }
 
   if (!eve.empty()) {
     cfg.outputs.eve.enabled = true;
@@ -201,17 +229,19 @@ int cmd_replay(int argc, char** argv) {
 
   install_reopen_on_sighup();
   // Replay is not an lcore and must write every event: a full output queue makes it wait.
-  auto outputs = OutputSet::create(cfg.outputs, QueueFull::kWait);
+  auto outputs = OutputSet::create(cfg.outputs, QueueFull::kWait, exclusion_ids);
   if (!outputs) {
     std::fprintf(stderr, "btsensor replay: %s\n", outputs.error().c_str());
     return kExitBadInput;
   }
   ReplayOptions ropt;
   ropt.shards = shards;
-  // Passive DNS: addresses a shard learned for tracker names reach every shard through a
-  // new overlay, published between batches (when no shard runs: nothing to wait for).
+  // Where events leave replay: the exclusions, then the outputs; learned tracker addresses
+  // (passive DNS) go to the overlay, published between batches (no shard runs then: nothing
+  // to wait for). The driver delivers on this thread.
+  ExclusionSink gate(**outputs, &shared.exclusions);
   OverlayPublisher overlay(shared.learned_trackers);
-  LearnedTap tap(**outputs, overlay);
+  LearnedTap tap(gate, overlay);
   ropt.between_batches = [&](Timestamp now) {
     StoppedReaders none;
     overlay.maybe_publish(now, 0, none);
@@ -225,6 +255,8 @@ int cmd_replay(int argc, char** argv) {
     for (uint32_t i = 0; i < driver.shard_count(); ++i) shards.push_back(&driver.shard(i));
     add_engine_sources(src, shards, shared);
     src.outputs = (*outputs)->stats();
+    src.exclusions = &gate.stats();
+    src.exclusion_ids = *exclusion_ids;
     src.version = BTSENSOR_VERSION;
     auto collector = std::make_shared<MetricsCollector>();
     add_builtin_families(*collector, std::move(src));
@@ -253,7 +285,10 @@ int cmd_replay(int argc, char** argv) {
   } else {
     for (const auto& e : totals->errors) std::fprintf(stderr, "btsensor replay: %s\n", e.c_str());
     if (!totals->errors.empty()) rc = kExitBadInput;
-    if (!quiet) print_summary(*totals, driver, written);
+    if (!quiet) {
+      print_summary(*totals, driver, written);
+      print_exclusions("replay", *shared.exclusions.get(), gate.stats());
+    }
   }
   for (const OutputStats* o : out_stats) {
     if (o->dropped.get() || o->errors.get()) {

@@ -16,6 +16,7 @@
 #include "btsensor_version.hpp"
 #include "control/config.hpp"
 #include "control/control_server.hpp"
+#include "control/exclusions_loader.hpp"
 #include "control/overlay_publisher.hpp"
 #include "control/reloader.hpp"
 #include "control/shared_state.hpp"
@@ -103,7 +104,8 @@ DataplaneOptions to_options(const DataplaneConfig& c) {
 
 using ull = unsigned long long;
 
-void print_summary(const DataplaneTotals& t, uint64_t lines, uint64_t write_errors) {
+void print_summary(const DataplaneTotals& t, uint64_t lines, uint64_t write_errors,
+                   const ExclusionSet& exclusions, const ExclusionStats* xs) {
   const double secs = t.active_seconds > 0 ? t.active_seconds : t.seconds;
   const double mpps = secs > 0 ? double(t.worker_packets) / secs / 1e6 : 0;
   std::fprintf(stderr, "run: stopped (%s) after %.3f s; time source: %s\n", t.stop_reason.c_str(),
@@ -123,9 +125,18 @@ void print_summary(const DataplaneTotals& t, uint64_t lines, uint64_t write_erro
   const uint64_t dropped = t.events_dropped_worker + t.events_dropped_output + write_errors;
   std::fprintf(stderr,
                "run: events: %llu produced = %llu written + %llu dropped (%llu event rings, "
-               "%llu output queue, %llu write errors) + %llu suppressed\n",
+               "%llu output queue, %llu write errors) + %llu suppressed (not written)\n",
                ull(t.events_produced), ull(lines), ull(dropped), ull(t.events_dropped_worker),
                ull(t.events_dropped_output), ull(write_errors), ull(t.events_suppressed));
+  if (xs && !exclusions.empty()) {
+    std::string per;
+    for (size_t i = 0; i < exclusions.size() && i < kMaxExclusions; ++i)
+      if (uint64_t n = xs->by_exclusion[i].get())
+        per += (per.empty() ? ": " : ", ") + exclusions.at(i).id + "=" + std::to_string(n);
+    std::fprintf(stderr, "run: %llu events suppressed by %zu exclusion(s) (%llu not written)%s\n",
+                 ull(xs->suppressed.get()), exclusions.size(), ull(xs->withheld.get()),
+                 per.c_str());
+  }
   std::string busy;
   for (const LcoreStats* l : t.lcores) {
     uint64_t total = l->total_cycles.get();
@@ -248,10 +259,21 @@ int cmd_run(int argc, char** argv) {
     for (const auto& line : pdiag.lines) std::fprintf(stderr, "%s\n", line.c_str());
     if (!ok) return kExitBadInput;
   }
+  std::shared_ptr<const std::vector<std::string>> exclusion_ids;
+  {
+    Diagnostics xdiag, warnings;
+    auto x = load_configured_exclusions(*cfg, xdiag, &warnings);
+    for (const auto& line : warnings.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    for (const auto& line : xdiag.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    if (!x) return kExitBadInput;
+    exclusion_ids = std::make_shared<const std::vector<std::string>>((*x)->ids());
+    StoppedReaders none;  // nothing reads yet
+    shared.exclusions.publish(std::move(*x), none);
+  }
 
   install_reopen_on_sighup();
   // Writers never block the aggregator: a full output queue is a counted drop.
-  auto outputs = OutputSet::create(cfg->outputs, QueueFull::kDrop);
+  auto outputs = OutputSet::create(cfg->outputs, QueueFull::kDrop, exclusion_ids);
   if (!outputs) {
     std::fprintf(stderr, "btsensor run: %s\n", outputs.error().c_str());
     return kExitBadInput;
@@ -296,6 +318,8 @@ int cmd_run(int argc, char** argv) {
       src.lcores = v.lcores;
       src.outputs = (*outputs)->stats();
       src.control = control_stats;
+      src.exclusions = v.exclusions;
+      src.exclusion_ids = *exclusion_ids;
       src.version = BTSENSOR_VERSION;
       auto collector = std::make_shared<MetricsCollector>();
       add_builtin_families(*collector, std::move(src));
@@ -352,7 +376,9 @@ int cmd_run(int argc, char** argv) {
     uint64_t written = out_stats.empty() ? 0 : out_stats.front()->written.get();
     uint64_t lost = 0;
     for (const OutputStats* o : out_stats) lost += o->dropped.get() + o->errors.get();
-    if (!quiet) print_summary(totals, written, lost);
+    if (!quiet)
+      print_summary(totals, written, lost, *shared.exclusions.get(),
+                    (*dp)->stats_view().exclusions);
     if (lost != 0) {
       std::fprintf(stderr, "btsensor run: %llu events not written (output drops or errors)\n",
                    ull(lost));

@@ -156,10 +156,12 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   }
   check_keys(rep, root, "",
              {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane",
-              "reputation", "control", "state"});
+              "reputation", "exclusions", "control", "state"});
   if (YAML::Node n = root["pipeline"])
     if (read_string(rep, n, "pipeline", cfg.pipeline))
       cfg.pipeline = resolve(cfg.path, cfg.pipeline);
+  if (YAML::Node n = root["exclusions"]; n && read_string(rep, n, "exclusions", cfg.exclusions))
+    cfg.exclusions = relative_to_file(rep.name(), cfg.exclusions);
   if (YAML::Node n = root["dpi"]) parse_dpi(rep, n, cfg.engine);
   if (YAML::Node n = root["hosts"]) {
     if (!n.IsMap()) {

@@ -18,6 +18,8 @@ namespace btsensor {
 struct SensorConfig {
   std::string path;      // where it was loaded from ("" = built-in defaults)
   std::string pipeline;  // pipeline directory ("" = default_pipeline_dir())
+  // Exclusions file ("" = none); a relative path in the file is relative to its directory.
+  std::string exclusions;
   EngineConfig engine;
   OutputsConfig outputs;      // outputs_config.hpp
   DataplaneConfig dataplane;  // only `btsensor run` uses it

@@ -167,8 +167,9 @@ void parse_metrics(const YAML::Node& n, MetricsOptions& m, const ConfigReport& r
 
 void parse_outputs_config(const YAML::Node& n, OutputsConfig& out, const ConfigReport& report) {
   Section s(n, "outputs", report);
-  if (!s.check({"community_id_seed", "eve", "syslog", "metrics"})) return;
+  if (!s.check({"community_id_seed", "write_suppressed", "eve", "syslog", "metrics"})) return;
   s.uint("community_id_seed", out.community_id_seed, 0, 65535);
+  s.boolean("write_suppressed", out.write_suppressed);
   if (YAML::Node e = n["eve"]) parse_eve(e, out.eve, report);
   if (YAML::Node e = n["syslog"]) parse_syslog(e, out.syslog, report);
   if (YAML::Node e = n["metrics"]) parse_metrics(e, out.metrics, report);

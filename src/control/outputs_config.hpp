@@ -2,6 +2,7 @@
 //
 //   outputs:
 //     community_id_seed: 0
+//     write_suppressed: false   # write events an exclusion suppressed (marked), or not
 //     eve:     {enabled: true, path: /var/log/btsensor/eve.json, fsync: interval,
 //               fsync_interval: 1, queue: 16384}
 //     syslog:  {enabled: false, transport: udp, address: "127.0.0.1:514",

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -74,6 +75,12 @@ bool read_string(Reporter& rep, const YAML::Node& n, const std::string& path, st
   }
   out = n.Scalar();
   return true;
+}
+
+std::string relative_to_file(const std::string& file, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(file).parent_path() / p).lexically_normal().string();
 }
 
 bool load_yaml_text(const std::string& text, const std::string& name, Diagnostics& diag,

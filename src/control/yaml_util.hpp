@@ -46,6 +46,9 @@ void read_uint(Reporter& rep, const YAML::Node& parent, const char* key, const s
 bool read_bool(Reporter& rep, const YAML::Node& n, const std::string& path, bool& out);
 bool read_string(Reporter& rep, const YAML::Node& n, const std::string& path, std::string& out);
 
+// `path` as written in `file`: absolute as is, relative to the file's directory otherwise.
+std::string relative_to_file(const std::string& file, const std::string& path);
+
 // Loads a YAML file; a syntax error is reported with its position. Null node on failure.
 bool load_yaml_file(const std::string& path, Diagnostics& diag, YAML::Node& out);
 bool load_yaml_text(const std::string& text, const std::string& name, Diagnostics& diag,

@@ -16,7 +16,7 @@ bool all_workers_done(const AggregatorContext& c) {
   return true;
 }
 
-void pass_on(AggregatorContext& c, DpEvent* e) {
+void pass_on(AggregatorContext& c, const ExclusionSet* exclusions, DpEvent* e) {
   bool learned = std::holds_alternative<LearnedAddress>(e->ev);
   if (learned) {
     // Feedback for the control plane's next published overlay (passive DNS): it rides the
@@ -25,7 +25,7 @@ void pass_on(AggregatorContext& c, DpEvent* e) {
   } else {
     c.stats.events.add();
   }
-  if (!learned && !c.gate.admit(*e)) {
+  if (!learned && !c.gate.admit(exclusions, *e)) {
     c.gate.suppressed.add();
     rte_mempool_put(c.pool, e);
     return;
@@ -50,13 +50,17 @@ int aggregator_lcore_main(void* arg) {
   void* objs[kEventBurst];
   CycleMeter meter(c.lcore_stats);
   bool draining = false;
+  if (c.rcu) c.rcu->reader_start(c.rcu_id);
   while (true) {
     unsigned got = 0;
+    // One read of the published exclusions per iteration, released by the quiescent report.
+    const ExclusionSet* exclusions = c.shared ? c.shared->exclusions.get() : nullptr;
     for (rte_ring* r : c.event_rings) {
       const unsigned n = rte_ring_sc_dequeue_burst(r, objs, kEventBurst, nullptr);
-      for (unsigned i = 0; i < n; ++i) pass_on(c, static_cast<DpEvent*>(objs[i]));
+      for (unsigned i = 0; i < n; ++i) pass_on(c, exclusions, static_cast<DpEvent*>(objs[i]));
       got += n;
     }
+    if (c.rcu) c.rcu->quiescent(c.rcu_id);
     meter.lap(got != 0);
     if (got) continue;
     if (draining) break;
@@ -68,6 +72,7 @@ int aggregator_lcore_main(void* arg) {
     }
     rte_delay_us_sleep(kIdleNapUs);
   }
+  if (c.rcu) c.rcu->reader_stop(c.rcu_id);
   c.done.set();
   return 0;
 }

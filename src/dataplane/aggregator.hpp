@@ -1,5 +1,5 @@
 // Aggregator lcore: drains every worker's event ring, passes each event through the one
-// outbound gate (where exclusions will apply), and hands it to the writer over a bounded
+// outbound gate (where exclusions apply), and hands it to the writer over a bounded
 // single-producer/single-consumer queue. It never formats or writes anything itself
 // (DESIGN.md: the dataplane never formats output), and never waits for the writer while
 // running: a full output queue drops the event and counts it (OutputStats.dropped).
@@ -13,23 +13,35 @@
 #include <vector>
 
 #include "btsensor/counter.hpp"
+#include "btsensor/exclusions.hpp"
 #include "btsensor/sensor_stats.hpp"
+#include "btsensor/shared_tables.hpp"
 #include "dataplane/event_ring_sink.hpp"
 #include "dataplane/lcore_common.hpp"
+#include "dataplane/rcu_reclaimer.hpp"
 #include "dataplane/worker_lcore.hpp"
 
 namespace btsensor {
 
-// THE single place where events pass on their way out of the dataplane. Exclusions (a later
-// issue) go into admit(): return false to suppress an event (it is counted; the exclusion
-// config decides whether a suppressed copy is still written).
+// THE single place where events pass on their way out of the dataplane: the exclusions
+// published in SharedTables::exclusions apply here. admit() marks a covered event
+// (suppressed_by), counts it per exclusion, and returns false when it is not to be written
+// (outputs.write_suppressed off). `set` is read once per aggregator loop iteration.
 class OutboundGate {
  public:
-  bool admit(DpEvent& e) {
-    (void)e;
-    return true;
+  bool admit(const ExclusionSet* set, DpEvent& e) {
+    bool pass = true;
+    if (auto* r = std::get_if<FlowRecord>(&e.ev)) {
+      pass = filter.admit(set, *r);
+    } else if (auto* l = std::get_if<LabelEvent>(&e.ev)) {
+      pass = filter.admit(set, *l);
+    } else if (auto* a = std::get_if<AlertEvent>(&e.ev)) {
+      pass = filter.admit(set, *a);
+    }
+    return pass;
   }
-  Counter suppressed;  // dp: wo (aggregator)
+  ExclusionFilter filter;  // dp: wo (aggregator), cp: ro (metrics, summary)
+  Counter suppressed;      // dp: wo (aggregator): events not written because suppressed
 };
 
 struct alignas(64) AggregatorStats {
@@ -44,6 +56,9 @@ struct AggregatorContext {
   rte_ring* out = nullptr;                      // to the writer
   rte_mempool* pool = nullptr;                  // where event objects go back
   const std::atomic<bool>* stopping = nullptr;  // cp: wo — shutdown began: wait, don't drop
+  const SharedTables* shared = nullptr;         // exclusions (RCU reader `rcu_id`)
+  QsbrReclaimer* rcu = nullptr;
+  uint32_t rcu_id = 0;
 
   OutboundGate gate;
   AggregatorStats stats;

@@ -178,7 +178,7 @@ Result<bool> Dataplane::Impl::setup() {
   out_queue = ring("bts_out", opt.output_queue);
   if (!out_queue) return Error{"dataplane.output_queue: cannot create the queue: " + rte_err()};
 
-  rcu = QsbrReclaimer::create(nw);
+  rcu = QsbrReclaimer::create(nw + 1);  // readers: the workers, then the aggregator
   if (!rcu) return Error{"cannot create the RCU state: " + rte_err()};
 
   // RX lcores and the queues they poll: round-robin over every (port, queue).
@@ -246,6 +246,9 @@ Result<bool> Dataplane::Impl::setup() {
   agg->out = out_queue;
   agg->pool = events;
   agg->stopping = &stopping;
+  agg->shared = shared;
+  agg->rcu = rcu.get();
+  agg->rcu_id = nw;
   agg->lcore_stats.role = "aggregator";
   agg->lcore_stats.lcore_id = agg->lcore;
   return true;
@@ -285,6 +288,7 @@ Dataplane::StatsView Dataplane::stats_view() const {
   for (auto& r : impl_->rx) v.lcores.push_back(&r->lcore_stats);
   for (auto& w : impl_->workers) v.lcores.push_back(&w->lcore_stats);
   v.lcores.push_back(&impl_->agg->lcore_stats);
+  v.exclusions = &impl_->agg->gate.filter.stats();
   return v;
 }
 

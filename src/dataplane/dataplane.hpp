@@ -51,7 +51,7 @@ struct DataplaneTotals {
   uint64_t multi_seg = 0, ts_fallback = 0, host_misrouted = 0;
   uint64_t events_produced = 0;        // flow + label + alert, at the workers
   uint64_t events_dropped_worker = 0;  // event ring full / pool empty
-  uint64_t events_suppressed = 0;      // by the outbound gate (exclusions)
+  uint64_t events_suppressed = 0;      // by the outbound gate (exclusions), not written
   uint64_t events_dropped_output = 0;  // output queue full
   uint64_t events_handed = 0;          // given to the writer
   uint64_t learned = 0;
@@ -105,6 +105,7 @@ class Dataplane {
     std::vector<const PortStats*> ports;
     std::vector<const RingStats*> rings;  // RX-lcore major, then worker
     std::vector<const LcoreStats*> lcores;
+    const ExclusionStats* exclusions = nullptr;  // the aggregator's (outbound gate)
   };
   StatsView stats_view() const;
 

@@ -1,8 +1,36 @@
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 
 #include "btsensor/models.hpp"
 
 namespace btsensor {
+namespace {
+
+// The name behind a label, from the flow's detail: the tracker's host[:port] (its URL path
+// left out) for bittorrent_user, the hunted name for torrent_site. A tracker flow without a
+// name yet (a UDP tracker's connect request) names the tracker by its address, ip:port.
+void label_remote(std::array<char, 96>& out, LabelId l, const FlowDetail* d, const Flow& f,
+                  const IpAddr& host) {
+  if (d) {
+    const auto& src = l == LabelId::kTorrentSite ? d->name : d->tracker;
+    size_t n = 0;
+    while (n < src.size() - 1 && src[n] && !(l != LabelId::kTorrentSite && src[n] == '/')) ++n;
+    std::memcpy(out.data(), src.data(), n);
+    out[n] = '\0';
+  }
+  if (out[0] || l != LabelId::kBittorrentUser) return;
+  const bool host_is_a = f.key.a == host;
+  const IpAddr& ip = host_is_a ? f.key.b : f.key.a;
+  const uint16_t port = host_is_a ? f.key.port_b : f.key.port_a;
+  char text[INET6_ADDRSTRLEN];
+  inet_ntop(ip.is_v4() ? AF_INET : AF_INET6, ip.wire_bytes(), text, sizeof text);
+  std::snprintf(out.data(), out.size(), ip.is_v4() ? "%s:%u" : "[%s]:%u", text, unsigned(port));
+}
+
+}  // namespace
 
 ModelConfig ModelConfig::defaults() {
   ModelConfig c;
@@ -63,6 +91,7 @@ void HostModels::expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool 
   e.reason = st.reason;
   e.has_flow = true;
   e.flow = st.flow;
+  e.remote = st.remote;
   e.evicted = evicted;
   if (l == LabelId::kBittorrentUser) {
     e.alert_flows = h.alert.flows;
@@ -77,7 +106,7 @@ void HostModels::expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool 
 }
 
 void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason,
-                                Timestamp now, bool may_set, std::string_view remote) {
+                                Timestamp now, bool may_set, const FlowDetail* detail) {
   const LabelConfig& lc = cfg_->labels[size_t(l)];
   if (!lc.enabled) return;
   LabelState& st = h.labels[size_t(l)];
@@ -88,6 +117,7 @@ void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, ui
   if (st.set_at) {
     if (now > st.last_activity) st.last_activity = now;
     st.reason |= reason;
+    if (!st.remote[0] && detail) label_remote(st.remote, l, detail, f, h.addr);
     return;  // refreshed: lazy re-arm takes care of the later deadline
   }
   if (!may_set) return;
@@ -95,6 +125,7 @@ void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, ui
   st.last_activity = now;
   st.reason = reason;
   st.flow = ref_of(f, f.evidence);
+  label_remote(st.remote, l, detail, f, h.addr);
   LabelEvent e;
   e.ts = now;
   e.host = h.addr;
@@ -105,9 +136,7 @@ void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, ui
   e.reason = reason;
   e.has_flow = true;
   e.flow = st.flow;
-  size_t n = std::min(remote.size(), e.remote.size() - 1);
-  std::copy_n(remote.data(), n, e.remote.data());
-  e.remote[n] = '\0';
+  e.remote = st.remote;
   stats_.labels_set[size_t(l)].add();
   stats_.labels_active[size_t(l)].add();
   sink_.on_label(e);
@@ -135,19 +164,20 @@ void HostModels::fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence
   if (lf.flow_id != e.flows[0].flow_id) e.flows[e.nflows++] = lf;
   for (int i = 0; i < kLabelCount; ++i)
     if (h.labels[size_t(i)].set_at) e.labels |= uint8_t(1u << i);
+  e.remote = h.labels[size_t(LabelId::kBittorrentUser)].remote;
   stats_.alerts[size_t(ModelId::kBittorrent)].add();
   sink_.on_alert(e);
 }
 
 void HostModels::on_evidence(uint32_t handle, Flow& f, uint32_t added, Timestamp now,
-                             std::string_view remote) {
+                             const FlowDetail* detail) {
   if (!added) return;
   Host& h = hosts_.at(handle);
   if (added & evidence_bit(Evidence::kNameHunt))
     set_or_refresh(handle, h, LabelId::kTorrentSite, f, evidence_bit(Evidence::kNameHunt), now,
-                   true, remote);
+                   true, detail);
   uint32_t tracker = added & cfg_->tracker_evidence;
-  if (tracker) set_or_refresh(handle, h, LabelId::kBittorrentUser, f, tracker, now, true, remote);
+  if (tracker) set_or_refresh(handle, h, LabelId::kBittorrentUser, f, tracker, now, true, detail);
   // Any BitTorrent activity keeps a held label alive ("30 minutes from the last activity"),
   // but only tracker evidence starts one.
   uint32_t activity = added & (kBittorrentProtocolEvidence | cfg_->peer_evidence);

@@ -70,13 +70,6 @@ void Shard::on_timer(uint32_t h) {
   }
 }
 
-std::string_view Shard::remote_name(const Flow& f) const {
-  const FlowDetail* d = classifier_.detail_of(f);
-  if (!d) return {};
-  const auto& text = d->tracker[0] ? d->tracker : d->name;
-  return std::string_view(text.data(), strnlen(text.data(), text.size()));
-}
-
 uint32_t Shard::tracker_reputation(Flow& f, const FiveTuple& t, bool host_is_src, Timestamp ts) {
   const IpAddr& remote = host_is_src ? t.dst : t.src;
   uint16_t rport = host_is_src ? t.dport : t.sport;
@@ -164,7 +157,7 @@ void Shard::end_flow(uint32_t h, FlowEndReason reason) {
       uint32_t added = classifier_.apply_context(f, &host, f.last_ts, true);
       if (home_internal(host.addr)) {
         if (!(f.evidence & kTrackerEvidence)) added |= transfer_ports(f);
-        models_.on_evidence(f.host, f, added, f.last_ts, remote_name(f));
+        models_.on_evidence(f.host, f, added, f.last_ts, classifier_.detail_of(f));
         models_.on_flow_end(f.host, f, f.last_ts);
       }
     }
@@ -300,7 +293,8 @@ void Shard::process_one(const RawPacket& p) {
   if (hk.internal && host && d.payload_len && f.payload_pkts[0] + f.payload_pkts[1] == 1 &&
       !(f.evidence & kTrackerEvidence))
     added |= transfer_ports(f);
-  if (added && hk.internal && host) models_.on_evidence(f.host, f, added, ts, remote_name(f));
+  if (added && hk.internal && host)
+    models_.on_evidence(f.host, f, added, ts, classifier_.detail_of(f));
 
   // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.
   if (f.state == FlowState::kClosed && before != FlowState::kClosed)

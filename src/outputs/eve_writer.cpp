@@ -156,8 +156,21 @@ const std::string& EveFormatter::flow(const FlowRecord& r) {
     }
     j_.end_object();
   }
+  suppressed(r.suppressed_by);
   j_.end_object();
   return j_.text();
+}
+
+void EveFormatter::suppressed(uint16_t by) {
+  if (!by) return;
+  const auto* ids = opt_.exclusion_ids.get();
+  j_.begin_object("suppressed");
+  if (ids && by <= ids->size()) {
+    j_.str("exclusion", (*ids)[by - 1]);
+  } else {
+    j_.str("exclusion", "#" + std::to_string(by));
+  }
+  j_.end_object();
 }
 
 void EveFormatter::flow_ref(const FlowRef& f) {
@@ -201,6 +214,7 @@ const std::string& EveFormatter::label(const LabelEvent& e) {
     if (e.alert_flows) j_.num("flows", uint64_t(e.alert_flows)).num("bytes", e.alert_bytes);
   }
   j_.end_object();
+  suppressed(e.suppressed_by);
   j_.end_object();
   return j_.text();
 }
@@ -231,6 +245,7 @@ const std::string& EveFormatter::alert(const AlertEvent& e) {
   for (int i = 0; i < e.nflows && i < kMaxAlertFlows; ++i) flow_ref(e.flows[i]);
   j_.end_array();
   j_.end_object();
+  suppressed(e.suppressed_by);
   j_.end_object();
   return j_.text();
 }

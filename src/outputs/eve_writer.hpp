@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "btsensor/events.hpp"
 #include "outputs/json_line.hpp"
@@ -12,6 +14,9 @@ namespace btsensor {
 
 struct EveOptions {
   uint16_t community_id_seed = 0;
+  // Exclusion ids by index, for "suppressed": {"exclusion": ID} (event.suppressed_by - 1).
+  // Null or short: the id is written as "#N".
+  std::shared_ptr<const std::vector<std::string>> exclusion_ids;
 };
 
 // Formats events as JSON text. Separate from where the text goes (file, syslog, queue), so
@@ -27,6 +32,7 @@ class EveFormatter {
  private:
   void common(Timestamp ts, const char* type, const FiveTuple* t, uint64_t flow_id);
   void flow_ref(const FlowRef& f);
+  void suppressed(uint16_t by);
   EveOptions opt_;
   JsonLine j_;
 };

@@ -98,6 +98,12 @@ const std::vector<FamilySpec>& table() {
        kCounter,
        {"output"},
        "Failed output operations (open, write, fsync, connect, send)."},
+      // Exclusions.
+      {"btsensor_events_suppressed_total",
+       kCounter,
+       {"exclusion"},
+       "Events (BitTorrent flow records, labels, alerts) an exclusion suppressed; written "
+       "marked only with outputs.write_suppressed."},
 
       // Engine: classifier, host models, reputation.
       {"btsensor_hosts_active", kGauge, {}, "Hosts in the host tables."},
@@ -121,12 +127,6 @@ const std::vector<FamilySpec>& table() {
       {"btsensor_label_events_total", kCounter, {"label", "action"}, "Host labels set or expired."},
       {"btsensor_alerts_total", kCounter, {"model"}, "Alerts raised, by model."},
       // Planned: named here so dashboards and alert rules can be written and checked now.
-      {"btsensor_events_suppressed_total",
-       kCounter,
-       {"exclusion"},
-       "Events suppressed by an exclusion.",
-       kPlanned,
-       "exclusions"},
       {"btsensor_reputation_entries", kGauge, {"feed"}, "Entries loaded from a reputation feed."},
       {"btsensor_feed_age_seconds",
        kGauge,

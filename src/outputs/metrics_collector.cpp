@@ -251,6 +251,13 @@ void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
   output_family("btsensor_output_records_written_total", &OutputStats::written);
   output_family("btsensor_output_records_dropped_total", &OutputStats::dropped);
   output_family("btsensor_output_errors_total", &OutputStats::errors);
+
+  // Exclusions: one series per configured exclusion (none configured: no series).
+  c.add("btsensor_events_suppressed_total", [src](SampleWriter& w) {
+    if (!src->exclusions) return;
+    for (size_t i = 0; i < src->exclusion_ids.size() && i < kMaxExclusions; ++i)
+      w.add({src->exclusion_ids[i]}, double(src->exclusions->by_exclusion[i].get()));
+  });
 }
 
 }  // namespace btsensor

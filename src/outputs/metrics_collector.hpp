@@ -20,6 +20,7 @@
 
 #include "btsensor/classifier.hpp"
 #include "btsensor/control_stats.hpp"
+#include "btsensor/exclusions.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/sensor_stats.hpp"
 #include "btsensor/shard.hpp"
@@ -84,6 +85,9 @@ struct MetricsSources {
   // Reload results and the feeds of the last good load, when the driver reloads (the
   // sensor): then the feed families follow it instead of `feeds`. May be null.
   std::shared_ptr<const ControlStats> control;
+  // Exclusions: the counters of the place that applies them, and the ids by index.
+  const ExclusionStats* exclusions = nullptr;
+  std::vector<std::string> exclusion_ids;
   std::string version;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
 };

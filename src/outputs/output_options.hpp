@@ -52,6 +52,9 @@ struct MetricsOptions {
 
 struct OutputsConfig {
   uint16_t community_id_seed = 0;
+  // Events an exclusion suppresses are still written, marked "suppressed": {"exclusion": ID}
+  // (they are counted either way).
+  bool write_suppressed = false;
   EveFileOptions eve;
   SyslogOptions syslog;
   MetricsOptions metrics;

@@ -5,11 +5,14 @@
 
 namespace btsensor {
 
-Result<std::unique_ptr<OutputSet>> OutputSet::create(const OutputsConfig& cfg, QueueFull on_full) {
+Result<std::unique_ptr<OutputSet>> OutputSet::create(
+    const OutputsConfig& cfg, QueueFull on_full,
+    std::shared_ptr<const std::vector<std::string>> exclusion_ids) {
   auto set = std::make_unique<OutputSet>();
   WriterOptions wo;
   wo.on_full = on_full;
   wo.eve.community_id_seed = cfg.community_id_seed;
+  wo.eve.exclusion_ids = std::move(exclusion_ids);
   if (cfg.eve.enabled) {
     auto sink = FileSink::open(cfg.eve);
     if (!sink) return Error{sink.error()};

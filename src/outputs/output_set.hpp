@@ -17,7 +17,10 @@ class OutputSet final : public EventSink {
   // Opens the enabled outputs: a file that cannot be opened is an error now (a typo in a
   // path should stop the sensor at startup); a syslog receiver that is down is not (it is
   // retried in the background and its losses counted).
-  static Result<std::unique_ptr<OutputSet>> create(const OutputsConfig& cfg, QueueFull on_full);
+  // `exclusion_ids` (index = suppressed_by - 1) names exclusions in suppressed records.
+  static Result<std::unique_ptr<OutputSet>> create(
+      const OutputsConfig& cfg, QueueFull on_full,
+      std::shared_ptr<const std::vector<std::string>> exclusion_ids = nullptr);
 
   void on_flow(const FlowRecord& r) override {
     for (auto& w : writers_) w->on_flow(r);

@@ -1,6 +1,7 @@
 // `btsensor run` end to end on DPDK vdevs (no NIC, no hugepages): the same flow records as
 // `btsensor replay` on the same capture, hosts never split across workers, ring-full drops
-// counted, SIGTERM loses no event, bad ports and configs fail cleanly with exit 1.
+// counted, SIGTERM loses no event, exclusions apply at the outbound gate as in replay, bad
+// ports and configs fail cleanly with exit 1.
 //
 // Each test starts the real binary (BTSENSOR_BIN) as a child process with
 //   --no-huge --no-shconf -m 256 --no-telemetry --lcores (0-N)@(CPUS)
@@ -154,6 +155,7 @@ struct DpConfig {
   // ring as large as the capture guarantees that a slow (time-shared) worker drops nothing.
   uint32_t ring_size = 8192;
   uint32_t delay_ns = 0;
+  std::string extra = {};  // more top-level YAML (exclusions, outputs)
 };
 
 // Writes a config for 1 RX lcore, N workers and the aggregator on lcores 1…N+2.
@@ -177,7 +179,11 @@ fs::path write_config(const DpConfig& d, const std::string& tag) {
     << "  output_queue: 4096\n"
     << "  idle_sleep_us: 50\n"
     << "  exit_when_idle_ms: 400\n"
-    << "  test_worker_delay_ns: " << d.delay_ns << "\n";
+    << "  test_worker_delay_ns: " << d.delay_ns << "\n"
+    << d.extra;
+  // Metrics on a free port: tests run beside other sensors (and CI beside other suites).
+  if (d.extra.find("outputs:") == std::string::npos)
+    o << "outputs: {metrics: {listen: \"127.0.0.1:0\"}}\n";
   return p;
 }
 
@@ -204,11 +210,14 @@ RunResult run_sensor(const DpConfig& d, const std::string& tag) {
   return r;
 }
 
-std::vector<std::string> run_replay(const fs::path& capture, const std::string& tag) {
+std::vector<std::string> run_replay(const fs::path& capture, const std::string& tag,
+                                    const fs::path& config = {}) {
   fs::path eve = scratch_dir() / (tag + ".replay.json");
   fs::remove(eve);
-  Child c = spawn({BTSENSOR_BIN, "replay", "-q", "--eve", eve.string(), capture.string()},
-                  tag + ".replay");
+  std::vector<std::string> args = {BTSENSOR_BIN, "replay", "-q", "--eve", eve.string()};
+  if (!config.empty()) args.insert(args.end(), {"-c", config.string()});
+  args.push_back(capture.string());
+  Child c = spawn(args, tag + ".replay");
   EXPECT_EQ(wait_child(c), 0) << read_file(c.err);
   return read_lines(eve);
 }
@@ -342,6 +351,55 @@ TEST(Dataplane, NanosecondCaptureAgreesExceptFlowId) {
   RunResult r = run_sensor({"rx_pcap=" + capture.string(), 1}, "ns");
   ASSERT_EQ(r.code, 0) << describe(r);
   EXPECT_EQ(mask(r.events), replay);
+}
+
+// Exclusions apply at the aggregator's outbound gate exactly as in replay: the Transmission
+// capture's host 192.168.1.128 has its bittorrent_user label and its alert excluded.
+// Written marked with write_suppressed (the same records as replay), else counted and left
+// out, and the summary still adds up.
+TEST(Dataplane, ExclusionsAtTheOutboundGate) {
+  BTSENSOR_REQUIRE_CORPUS();
+  fs::path capture = to_microseconds(corpus_dir() / "ndpi-pr2260/bittorrent_transmission_A.pcapng");
+  fs::path excl = scratch_dir() / "exclusions.yaml";
+  std::ofstream(excl) << "exclusions:\n"
+                      << "  - id: lab-seedbox\n"
+                      << "    reason: test\n"
+                      << "    owner: test\n"
+                      << "    hosts: [192.168.1.128]\n"
+                      << "    match: {label: bittorrent_user, model: bittorrent}\n";
+  auto marked = [](const std::vector<std::string>& lines) {
+    size_t n = 0;
+    for (const auto& l : lines)
+      n += l.find(R"(,"suppressed":{"exclusion":"lab-seedbox"}})") != std::string::npos;
+    return n;
+  };
+  DpConfig shown{"rx_pcap=" + capture.string(), 1};
+  shown.extra = "exclusions: " + excl.string() +
+                "\noutputs: {write_suppressed: true, metrics: {listen: \"127.0.0.1:0\"}}\n";
+  RunResult r = run_sensor(shown, "excl-shown");
+  ASSERT_EQ(r.code, 0) << describe(r);
+  expect_events_add_up(r);
+  EXPECT_EQ(marked(r.events), 2u) << describe(r);
+  EXPECT_EQ(r.total("events_suppressed"), 0u);  // written, marked
+  EXPECT_NE(r.err.find("run: 2 events suppressed by 1 exclusion(s) (0 not written): "
+                       "lab-seedbox=2\n"),
+            std::string::npos)
+      << describe(r);
+  EXPECT_EQ(sorted(r.events),
+            sorted(run_replay(capture, "excl-shown", scratch_dir() / "excl-shown.yaml")));
+
+  DpConfig hidden = shown;
+  hidden.extra = "exclusions: " + excl.string() + "\n";
+  RunResult h = run_sensor(hidden, "excl-hidden");
+  ASSERT_EQ(h.code, 0) << describe(h);
+  expect_events_add_up(h);
+  EXPECT_EQ(marked(h.events), 0u);
+  EXPECT_EQ(h.total("events_suppressed"), 2u) << describe(h);
+  EXPECT_EQ(h.events.size() + 2, r.events.size());
+  EXPECT_NE(h.err.find("run: 2 events suppressed by 1 exclusion(s) (2 not written): "
+                       "lab-seedbox=2\n"),
+            std::string::npos)
+      << describe(h);
 }
 
 // Every flow record lands on the worker that shard_of(host) names: the per-worker flow

@@ -40,6 +40,7 @@ struct Fixture {
   RingStats rings[2];
   LcoreStats lcores[2];
   OutputStats outputs[2];
+  ExclusionStats exclusions;
   MetricsSources sources() {
     MetricsSources s;
     for (auto& x : shards) s.shards.push_back(&x);
@@ -58,6 +59,8 @@ struct Fixture {
     outputs[0].name = "eve";
     outputs[1].name = "syslog";
     for (auto& o : outputs) s.outputs.push_back(&o);
+    s.exclusions = &exclusions;
+    s.exclusion_ids = {"sandbox-net", "ci-private-tracker"};
     s.version = "9.9.9";
     for (auto& cs : classifiers) s.classifiers.push_back(&cs);
     for (auto& m : models) s.models.push_back(&m);
@@ -102,6 +105,8 @@ TEST(MetricsCollector, EverySeriesExistsAtZero) {
   ASSERT_TRUE(ended);
   EXPECT_EQ(ended->metric.size(), 3u);
   EXPECT_EQ(family(fams, "btsensor_queue_rx_packets_total")->metric.size(), 4u);
+  // One series per configured exclusion, at 0 before anything was suppressed.
+  EXPECT_EQ(family(fams, "btsensor_events_suppressed_total")->metric.size(), 2u);
   EXPECT_EQ(value(*family(fams, "btsensor_build_info"), {{"version", "9.9.9"}}), 1);
 }
 
@@ -122,6 +127,7 @@ TEST(MetricsCollector, SumsShardsAtScrapeTime) {
   fx.rings[1].dropped.add(9);
   fx.lcores[1].busy_cycles.add(100);
   fx.outputs[1].dropped.add(11);
+  fx.exclusions.by_exclusion[1].add(13);
   auto fams = c.Collect();
   EXPECT_EQ(value(*family(fams, "btsensor_packets_total")), 42);
   EXPECT_EQ(value(*family(fams, "btsensor_decode_errors_total"), {{"reason", "not_ip"}}), 5);
@@ -138,6 +144,11 @@ TEST(MetricsCollector, SumsShardsAtScrapeTime) {
             100);
   EXPECT_EQ(value(*family(fams, "btsensor_output_records_dropped_total"), {{"output", "syslog"}}),
             11);
+  EXPECT_EQ(value(*family(fams, "btsensor_events_suppressed_total"),
+                  {{"exclusion", "ci-private-tracker"}}),
+            13);
+  EXPECT_EQ(
+      value(*family(fams, "btsensor_events_suppressed_total"), {{"exclusion", "sandbox-net"}}), 0);
   // A later scrape sees later values: nothing is cached.
   fx.shards[2].packets.add(1);
   EXPECT_EQ(value(*family(c.Collect(), "btsensor_packets_total")), 43);
@@ -153,6 +164,7 @@ TEST(MetricsCollector, FamiliesWithoutSourcesAreOmitted) {
   auto fams = c.Collect();
   EXPECT_FALSE(family(fams, "btsensor_port_rx_packets_total"));
   EXPECT_FALSE(family(fams, "btsensor_ring_dropped_packets_total"));
+  EXPECT_FALSE(family(fams, "btsensor_events_suppressed_total"));  // no exclusions configured
   EXPECT_TRUE(family(fams, "btsensor_packets_total"));
 }
 
