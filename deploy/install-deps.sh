@@ -13,6 +13,8 @@ PKGS=(
   prometheus-cpp-dev                    # /metrics
   libyaml-cpp-dev                       # config
   libpcap-dev                           # replay
+  libsystemd-dev                        # sd_notify for the systemd unit (optional at build time)
+  dpkg-dev                              # dpkg-shlibdeps: Depends of the .deb (deploy/debian)
   tzdata                                # exclusion windows: IANA time zones (TZif files)
   libgtest-dev libgmock-dev             # unit tests
   libbenchmark-dev                      # micro-benchmarks (bench_micro)

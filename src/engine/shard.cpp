@@ -306,4 +306,29 @@ void Shard::process_one(const RawPacket& p) {
     flow_timers_.schedule(h, f.last_ts + cfg_.timeouts.tcp_closed);
 }
 
+bool Shard::restore_host(const Host& saved, Timestamp saved_now) {
+  // TTLs come from the published models, as they will when packets flow.
+  models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
+  uint32_t evicted;
+  Host old;
+  uint32_t before = hosts_.size();
+  uint32_t h = hosts_.find_or_insert(saved.addr, saved.last_seen, &evicted, &old);
+  if (evicted != HostTable::kNil) {
+    stats_.hosts_evicted.add();
+    models_.on_evict(evicted, old, saved_now);
+  }
+  if (evicted != HostTable::kNil || hosts_.size() > before) stats_.hosts_created.add();
+  Host& dst = hosts_.at(h);
+  dst = saved;
+  if (dst.last_seen == 0) dst.last_seen = 1;  // 0 marks a free slot
+  models_.restore(h, saved_now);
+  stats_.hosts_active.set(hosts_.size());
+  return evicted == HostTable::kNil;
+}
+
+void Shard::restore_peer(const IpAddr& host, const IpAddr& ip, uint16_t port, Timestamp expires,
+                         Timestamp saved_now) {
+  classifier_.peers().learn(host, ip, port, saved_now, expires);
+}
+
 }  // namespace btsensor
