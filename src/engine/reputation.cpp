@@ -1,10 +1,10 @@
 #include "btsensor/reputation.hpp"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstring>
 #include <map>
+
+#include "engine/huge_pages.hpp"
 
 namespace btsensor {
 namespace {
@@ -20,22 +20,6 @@ uint64_t slots_for(size_t n) {
 // A table whose slots outgrow L2 (1 MiB on the machines measured; 2 MiB leaves room) gets a
 // filter: below that, probing the slots directly is as cheap as probing a filter.
 constexpr size_t kFilterMinSlotBytes = 2u << 20;
-
-// Fills `v` with n copies of `value`, asking for transparent huge pages first (THP in
-// "madvise" mode, Debian's default, backs only regions that asked, and only pages touched
-// after asking). Control plane only: one madvise per table build, never per lookup. Harmless
-// where THP is off: the advice is ignored.
-template <class T>
-void assign_huge(std::vector<T>& v, size_t n, const T& value) {
-  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
-  v.clear();
-  v.shrink_to_fit();
-  v.reserve(n);  // allocated, not yet touched
-  uintptr_t lo = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
-  uintptr_t hi = (reinterpret_cast<uintptr_t>(v.data()) + n * sizeof(T)) & ~(kHuge - 1);
-  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
-  v.assign(n, value);  // within capacity: no reallocation, first touch after the advice
-}
 
 uint32_t v4_mask(unsigned prefix) {
   return prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix);
