@@ -68,7 +68,11 @@ Result<std::unique_ptr<ModelConfig>> load_models(const std::string& path, Diagno
     return Error{"invalid models"};
   }
   check_keys(rep, root, "", {"labels", "models"});
-  if (const YAML::Node l = root["labels"]) {
+  // Each section must be a mapping (or empty) before it is subscripted: yaml-cpp throws on
+  // operator[] of a scalar ("labels: yes" crashed check-config; found by fuzz_pipeline).
+  if (const YAML::Node l = root["labels"]; l && !l.IsMap() && !l.IsNull()) {
+    rep.at(l, "labels", "expected a mapping of labels");
+  } else if (l) {
     check_keys(rep, l, "labels", {"bittorrent_user", "torrent_site"});
     if (l["bittorrent_user"])
       read_label(rep, l["bittorrent_user"], "labels.bittorrent_user",
@@ -77,9 +81,13 @@ Result<std::unique_ptr<ModelConfig>> load_models(const std::string& path, Diagno
       read_label(rep, l["torrent_site"], "labels.torrent_site",
                  cfg->labels[size_t(LabelId::kTorrentSite)], nullptr);
   }
-  if (const YAML::Node m = root["models"]) {
+  if (const YAML::Node m = root["models"]; m && !m.IsMap() && !m.IsNull()) {
+    rep.at(m, "models", "expected a mapping of models");
+  } else if (m) {
     check_keys(rep, m, "models", {"bittorrent"});
-    if (const YAML::Node b = m["bittorrent"]) {
+    if (const YAML::Node b = m["bittorrent"]; b && !b.IsMap() && !b.IsNull()) {
+      rep.at(b, "models.bittorrent", "expected a mapping");
+    } else if (b) {
       check_keys(rep, b, "models.bittorrent", {"enabled", "transfer_ports"});
       if (b["enabled"])
         read_bool(rep, b["enabled"], "models.bittorrent.enabled", cfg->bittorrent_enabled);
