@@ -136,13 +136,15 @@ void parse_reputation(Reporter& rep, const YAML::Node& n, SensorConfig& cfg) {
 
 // A path key of a small section (`control.socket`, `state.file`): absolute, or relative to
 // the config's directory; "" switches the feature off.
-void parse_path_section(Reporter& rep, const YAML::Node& n, const char* section, const char* key,
-                        const std::string& config_path, std::string& out) {
+void parse_path_section(Reporter& rep, const YAML::Node& n, const char* section,
+                        std::initializer_list<std::pair<const char*, std::string*>> keys,
+                        const std::string& config_path) {
   if (!n.IsMap()) return rep.at(n, section, "expected a mapping");
-  check_keys(rep, n, section, {key});
-  if (YAML::Node v = n[key]) {
-    std::string where = std::string(section) + "." + key;
-    if (read_string(rep, v, where, out)) out = resolve(config_path, out);
+  for (const auto& [key, out] : keys) {
+    if (YAML::Node v = n[key]) {
+      std::string where = std::string(section) + "." + key;
+      if (read_string(rep, v, where, *out)) *out = resolve(config_path, *out);
+    }
   }
 }
 
@@ -181,10 +183,17 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
                            rep.at(at, key, msg);
                          });
   if (YAML::Node n = root["reputation"]) parse_reputation(rep, n, cfg);
-  if (YAML::Node n = root["control"])
-    parse_path_section(rep, n, "control", "socket", cfg.path, cfg.control.socket);
-  if (YAML::Node n = root["state"])
-    parse_path_section(rep, n, "state", "file", cfg.path, cfg.state.file);
+  if (YAML::Node n = root["control"]) {
+    if (n.IsMap()) check_keys(rep, n, "control", {"socket", "runtime_exclusions"});
+    parse_path_section(
+        rep, n, "control",
+        {{"socket", &cfg.control.socket}, {"runtime_exclusions", &cfg.control.runtime_exclusions}},
+        cfg.path);
+  }
+  if (YAML::Node n = root["state"]) {
+    if (n.IsMap()) check_keys(rep, n, "state", {"file"});
+    parse_path_section(rep, n, "state", {{"file", &cfg.state.file}}, cfg.path);
+  }
   if (YAML::Node n = root["dataplane"])
     parse_dataplane_config(n, cfg.dataplane,
                            [&](const YAML::Node& at, const std::string& key,
