@@ -140,6 +140,9 @@ SensorState collect_state(std::span<const Shard* const> shards,
       for (const LabelState& l : h.labels)
         if (l.set_at) {
           s.hosts.push_back(h);
+          // A run that saw no packet still carries restored labels: the saved time is
+          // never before their activity (the restoring timer wheel starts there).
+          for (const LabelState& x : h.labels) s.saved_now = std::max(s.saved_now, x.last_activity);
           return;
         }
     });
