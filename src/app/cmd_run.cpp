@@ -281,7 +281,7 @@ int cmd_run(int argc, char** argv) {
     }
   }
 
-  install_reopen_on_sighup();
+  install_run_sighup();
   // Writers never block the aggregator: a full output queue is a counted drop.
   auto outputs = OutputSet::create(cfg->outputs, QueueFull::kDrop, exclusion_ids);
   if (!outputs) {
@@ -369,6 +369,7 @@ int cmd_run(int argc, char** argv) {
       ss.control = control_stats.get();
       ctx.stats = [ss](JsonWriter& w) { write_run_stats(w, ss); };
       ctx.reloader = &reloader;
+      ctx.on_reload = [] { request_reopen_all(); };  // as SIGHUP: the files reopen too
       ctx.mailboxes = (*dp)->mailboxes();
       ctx.extra.push_back({"exclusion", exclusions.handler()});
       auto opened = ControlServer::open(cfg->control.socket, std::move(ctx));

@@ -65,6 +65,7 @@ struct Reloader::Candidate {
   std::vector<std::string> errors, restart_needed, notes;
   std::chrono::steady_clock::time_point started;
   Stamps stamps;  // the feed files as they were when read
+  bool stamped = false;
 };
 
 Reloader::Reloader(const SensorConfig& running, uint32_t shards, SharedTables& shared,
@@ -157,6 +158,7 @@ void Reloader::start(ReloadScope scope, std::string trigger) {
           c->cfg = std::move(running);  // feeds only: the running config's list
         }
         c->stamps = stamp_feeds(c->cfg);
+        c->stamped = true;
         const auto& r = c->cfg.reputation;
         auto rep = load_feeds(r.feeds, r.tracker_category, r.max_entries, diag);
         if (rep) c->reputation = std::move(*rep);
@@ -231,7 +233,8 @@ void Reloader::poll() {
       stats_.reloads_failed.add();
     }
     // Feed files as read, good or bad: the watcher retries only after they change again.
-    loaded_stamps_ = seen_stamps_ = c->stamps;
+    // (A config that did not load never got to the feeds: keep what was recorded.)
+    if (c->stamped) loaded_stamps_ = seen_stamps_ = c->stamps;
     r.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - c->started).count();
     for (const auto& line : describe(r)) std::fprintf(stderr, "%s\n", line.c_str());
