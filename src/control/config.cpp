@@ -2,8 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
+#include "control/memory_budget.hpp"
 #include "control/yaml_util.hpp"
 
 #include "control/outputs_config.hpp"
@@ -148,6 +151,31 @@ void parse_path_section(Reporter& rep, const YAML::Node& n, const char* section,
   }
 }
 
+// "No absurd memory": each key has its own bound, but together they can still ask for more
+// than the machine has (flows.capacity 2^30 alone is ~150 GiB per worker). Refuse that here,
+// naming the keys, instead of dying in std::bad_alloc when the shards are built.
+void check_memory(Reporter& rep, const YAML::Node& root, const SensorConfig& cfg) {
+  const uint64_t ram = physical_memory_bytes();
+  if (ram == 0) return;
+  const uint64_t workers = std::max<size_t>(1, cfg.dataplane.worker_lcores.size());
+  const uint64_t need = shard_table_bytes(cfg.engine) * workers;
+  if (need <= ram) return;
+  auto gib = [](uint64_t b) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f GiB", double(b) / double(1ull << 30));
+    return std::string(buf);
+  };
+  const bool flows = bool(root["flows"]);
+  rep.at(flows           ? root["flows"]
+         : root["hosts"] ? root["hosts"]
+                         : root,
+         flows ? "flows.capacity" : "hosts.capacity",
+         "the engine tables need ~" + gib(need) + " (" + std::to_string(workers) +
+             " worker(s) x flows.capacity, hosts.capacity, dpi.learned_capacity, "
+             "dpi.detail_capacity), more than this machine's " +
+             gib(ram));
+}
+
 Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   SensorConfig cfg;
   cfg.path = rep.name();
@@ -198,6 +226,7 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     parse_dataplane_config(n, cfg.dataplane,
                            [&](const YAML::Node& at, const std::string& key,
                                const std::string& msg) { rep.at(at, key, msg); });
+  if (!rep.errors()) check_memory(rep, root, cfg);
   if (rep.errors()) return Error{"invalid config"};
   return cfg;
 }

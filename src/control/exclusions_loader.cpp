@@ -1,6 +1,7 @@
 #include "control/exclusions_loader.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 
 #include "btsensor/evidence.hpp"
@@ -442,6 +443,10 @@ bool parse_rfc3339(const std::string& s, Timestamp& out) {
     if (i != s.size()) return false;
     secs += h * 3600 + mi * 60 + sec - off;
   }
+  // Timestamps are int64 ns since the epoch (1677-09-21 … 2262-04-11): a date outside that
+  // cannot be represented (secs * kNsPerSec would overflow, found by fuzz_exclusions).
+  constexpr int64_t kMaxSecs = INT64_MAX / kNsPerSec - 1;
+  if (secs > kMaxSecs || secs < -kMaxSecs) return false;
   out = secs * kNsPerSec + frac_ns;
   return true;
 }

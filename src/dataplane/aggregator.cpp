@@ -1,4 +1,5 @@
 #include "dataplane/aggregator.hpp"
+#include "dataplane/tsan.hpp"
 
 #include <rte_cycles.h>
 
@@ -27,6 +28,7 @@ void pass_on(AggregatorContext& c, const ExclusionSet* exclusions, DpEvent* e) {
   }
   if (!learned && !c.gate.admit(exclusions, *e)) {
     c.gate.suppressed.add();
+    tsan::pool_release(c.pool);
     rte_mempool_put(c.pool, e);
     return;
   }
@@ -36,6 +38,7 @@ void pass_on(AggregatorContext& c, const ExclusionSet* exclusions, DpEvent* e) {
     // Relaxed: only a mode switch; the workers' done flags order the data.
     if (!c.stopping->load(std::memory_order_relaxed)) {
       c.output->dropped.add();
+      tsan::pool_release(c.pool);
       rte_mempool_put(c.pool, e);
       return;
     }
@@ -99,6 +102,7 @@ unsigned drain_output(rte_ring* queue, rte_mempool* pool, EventSink& out, Output
       }
     }
     stats.written.add(n_events);
+    tsan::pool_release(pool);
     rte_mempool_put_bulk(pool, objs, n);
     total += n;
   }

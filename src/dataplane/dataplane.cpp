@@ -22,6 +22,7 @@
 #include "dataplane/ports.hpp"
 #include "dataplane/rcu_reclaimer.hpp"
 #include "dataplane/rx_lcore.hpp"
+#include "dataplane/tsan.hpp"
 #include "dataplane/worker_lcore.hpp"
 
 namespace btsensor {
@@ -317,7 +318,7 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
   // lcore of the EAL, used once, and nothing else has launched on them.
   const auto t0 = Clock::now();
   auto launch = [](lcore_function_t* fn, void* arg, unsigned lcore) {
-    if (rte_eal_remote_launch(fn, arg, lcore) != 0) {
+    if (tsan::launch_lcore(fn, arg, lcore) != 0) {
       std::fprintf(stderr, "btsensor run: internal error: cannot launch lcore %u\n", lcore);
       std::abort();
     }
@@ -384,7 +385,7 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
     }
     if (n == 0) std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
-  rte_eal_mp_wait_lcore();
+  tsan::wait_all_lcores();
   t.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   t.active_seconds = std::chrono::duration<double>(last_rx - first_rx).count();
   m.ports.poll_stats();

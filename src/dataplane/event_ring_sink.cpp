@@ -1,4 +1,5 @@
 #include "dataplane/event_ring_sink.hpp"
+#include "dataplane/tsan.hpp"
 
 #include <rte_pause.h>
 
@@ -37,6 +38,7 @@ void EventRingSink::emit(const T& e, const IpAddr* host) {
     }
     rte_pause();
   }
+  tsan::pool_acquire(pool_);
   auto* ev = static_cast<DpEvent*>(obj);
   ev->worker = worker_;
   ev->ev = e;
@@ -45,6 +47,7 @@ void EventRingSink::emit(const T& e, const IpAddr* host) {
   // with acquire, so the aggregator sees the event's bytes written above.
   while (rte_ring_sp_enqueue(ring_, obj) != 0) {
     if (!draining_) {
+      tsan::pool_release(pool_);
       rte_mempool_put(pool_, obj);
       stats_.ring.dropped.add();
       return;

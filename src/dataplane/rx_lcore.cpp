@@ -1,4 +1,5 @@
 #include "dataplane/rx_lcore.hpp"
+#include "dataplane/tsan.hpp"
 
 #include <rte_ethdev.h>
 
@@ -39,6 +40,8 @@ int rx_lcore_main(void* arg) {
       const uint16_t n = rte_eth_rx_burst(q.port, q.queue, bufs, c.burst);
       if (n == 0) continue;
       got = true;
+      if (tsan::kEnabled)
+        for (uint16_t i = 0; i < n; ++i) tsan::pool_acquire(bufs[i]->pool);
       uint64_t bytes = 0;
       for (uint16_t i = 0; i < n; ++i) {
         rte_mbuf* m = bufs[i];
@@ -65,6 +68,8 @@ int rx_lcore_main(void* arg) {
             rte_ring_sp_enqueue_burst(c.rings[w], reinterpret_cast<void**>(b), k, nullptr);
         c.ring_stats[w]->enqueued.add(sent);
         if (sent < k) {
+          if (tsan::kEnabled)
+            for (unsigned i = sent; i < k; ++i) tsan::pool_release(b[i]->pool);
           rte_pktmbuf_free_bulk(b + sent, k - sent);
           c.ring_stats[w]->dropped.add(k - sent);
         }

@@ -1,4 +1,5 @@
 #include "dataplane/worker_lcore.hpp"
+#include "dataplane/tsan.hpp"
 
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
@@ -54,6 +55,8 @@ unsigned run_burst(WorkerContext& c, rte_ring* ring, rte_mbuf** bufs, RawPacket*
     while (rte_rdtsc() < until) rte_pause();
   }
   c.shard->process(std::span<const RawPacket>(pkts, n));
+  if (tsan::kEnabled)
+    for (uint16_t i = 0; i < n; ++i) tsan::pool_release(bufs[i]->pool);
   rte_pktmbuf_free_bulk(bufs, n);
   c.stats.packets.add(n);
   c.stats.bytes.add(bytes);

@@ -28,7 +28,12 @@ Shard::~Shard() = default;
 void Shard::process(std::span<const RawPacket> burst) {
   classifier_.begin_burst();
   models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
-  for (const RawPacket& p : burst) process_one(p);
+  // A frame's bytes are cold when its turn comes (DMA'd or copied long before): ask for the
+  // next frame's first line (its L2–L4 headers) while this one is processed.
+  for (size_t i = 0; i < burst.size(); ++i) {
+    if (i + 1 < burst.size()) __builtin_prefetch(burst[i + 1].data);
+    process_one(burst[i]);
+  }
   if (!burst.empty()) advance(now_);
 }
 

@@ -19,6 +19,7 @@
 #include "dataplane/eal.hpp"
 #include "dataplane/event_ring_sink.hpp"
 #include "dataplane/rcu_reclaimer.hpp"
+#include "dataplane/tsan.hpp"
 #include "dataplane/tsc_clock.hpp"
 
 namespace btsensor {
@@ -105,7 +106,7 @@ TEST(QsbrReclaimer, SynchronizeWaitsForTheReader) {
   Reader r;
   r.rcu = rcu.get();
   r.hold = true;
-  ASSERT_EQ(rte_eal_remote_launch(reader_main, &r, lcore), 0);
+  ASSERT_EQ(tsan::launch_lcore(reader_main, &r, lcore), 0);
   while (!r.holding.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   // The reader sits in a read-side section for 200 ms: synchronize must not return before.
   std::thread release([&] {
@@ -122,7 +123,7 @@ TEST(QsbrReclaimer, SynchronizeWaitsForTheReader) {
   rcu->synchronize();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
   r.stop = true;
-  rte_eal_wait_lcore(lcore);
+  tsan::wait_lcore(lcore);
   // Offline readers are not waited for.
   rcu->synchronize();
 }
