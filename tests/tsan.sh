@@ -27,6 +27,8 @@ if ninja -C "$B" -t targets all | grep -q '^tests/dataplane_tests:'; then
   targets+=(tests/dataplane_tests tests/dataplane_parts_tests)
 fi
 ninja -C "$B" "${targets[@]}" bench/gen/btgen
+# What meson's test() sets for these suites (tests/meson.build), since they run directly here.
+export BTSENSOR_BIN="$(cd "$B" && pwd)/src/app/btsensor"
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 status=0
 run() {
