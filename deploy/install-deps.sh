@@ -13,9 +13,15 @@ PKGS=(
   prometheus-cpp-dev                    # /metrics
   libyaml-cpp-dev                       # config
   libpcap-dev                           # replay
+  libsystemd-dev                        # sd_notify for the systemd unit (optional at build time)
+  dpkg-dev                              # dpkg-shlibdeps: Depends of the .deb (deploy/debian)
   tzdata                                # exclusion windows: IANA time zones (TZif files)
   libgtest-dev libgmock-dev             # unit tests
-  libbenchmark-dev                      # micro-benchmarks
+  libbenchmark-dev                      # micro-benchmarks (bench_micro)
+  libndpi-bin                           # bench/compare.sh: ndpiReader, the comparison baseline
+  gnuplot-nox                           # bench/compare.sh: sweep plots (PNG)
+  lua5.4                                # luac -p on bench/pktgen/*.lua (Pktgen scripts)
+  time                                  # bench/compare.sh: /usr/bin/time for CPU seconds
   clang libclang-rt-14-dev              # fuzzing (libFuzzer)
   clang-format                          # style check in CI
   prometheus                            # tests: real scrape of /metrics; promtool for rules

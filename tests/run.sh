@@ -9,7 +9,8 @@ BUILD=${1:-build}
 shift || true
 deploy/install-deps.sh
 if [ ! -f "$BUILD/build.ninja" ]; then
-  meson setup "$BUILD" -Dwerror="${WERROR:-true}" "$@"
+  # --prefix=/usr: the `package` suite builds the .deb from this build directory.
+  meson setup "$BUILD" --prefix=/usr -Dwerror="${WERROR:-true}" "$@"
 fi
 ninja -C "$BUILD"
 rm -rf "$BUILD/gtest-xml"

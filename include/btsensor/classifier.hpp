@@ -91,6 +91,7 @@ class Classifier {
     return !(f.flags & kFlowDpiDone) && f.payload_pkts[dir] < cfg_.max_packets;
   }
   PeerTable& peers() { return peers_; }
+  const PeerTable& peers() const { return peers_; }
   // Tracker addresses learned from DNS answers (this shard's, and the published overlay).
   bool learned_tracker(const IpAddr& a, Timestamp now) const;
   const ReputationTable* reputation() const { return rep_; }

@@ -83,6 +83,13 @@ class HostTable {
     for (uint32_t h = 0; h < hosts_.size(); ++h)
       if (hosts_[h].last_seen != 0) fn(h, hosts_[h]);
   }
+  // Live hosts in slots [begin, end) (clamped): lets a reader walk the table in bounded steps.
+  template <class Fn>
+  void for_each_in(uint32_t begin, uint32_t end, Fn&& fn) const {
+    if (end > hosts_.size()) end = uint32_t(hosts_.size());
+    for (uint32_t h = begin; h < end; ++h)
+      if (hosts_[h].last_seen != 0) fn(h, hosts_[h]);
+  }
 
  private:
   std::vector<Host> hosts_;

@@ -103,6 +103,10 @@ class HostModels {
   uint32_t advance(Timestamp now);
   // The host in `handle` is about to be evicted (its slot reused): end its labels now.
   void on_evict(uint32_t handle, const Host& h, Timestamp now);
+  // The host in `handle` was just restored with its labels (state saved at `saved_now`, see
+  // Shard::restore_host): counts them active and arms its timer. A label whose TTL already
+  // ran out expires at the next advance(), with its original deadline as the event time.
+  void restore(uint32_t handle, Timestamp saved_now);
   // End of capture / shutdown: labels stay as they are (they expire in real time, and a
   // restart may restore them); nothing to do but documented here on purpose.
 

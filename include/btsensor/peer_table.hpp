@@ -29,6 +29,16 @@ class PeerTable {
 
   uint64_t evictions() const { return evictions_; }
   uint32_t capacity() const { return uint32_t(entries_.size()); }
+  // Entries in slots [begin, end) (clamped) that are still live at `now`, as
+  // fn(host, ip, port, expires): bounded walks (control queries) and state export.
+  template <class Fn>
+  void for_each_in(uint32_t begin, uint32_t end, Timestamp now, Fn&& fn) const {
+    if (end > entries_.size()) end = uint32_t(entries_.size());
+    for (uint32_t i = begin; i < end; ++i) {
+      const Entry& e = entries_[i];
+      if (e.expires > now) fn(e.host, e.ip, e.port, e.expires);
+    }
+  }
 
  private:
   struct Entry {

@@ -83,6 +83,21 @@ class Shard {
   uint32_t active_flows() const { return flows_.size(); }
   Timestamp now() const { return now_; }
 
+  // Read access for control queries (shard_query.hpp) and state export. Only from the
+  // shard's own thread, or while it does not run.
+  const HostTable& hosts() const { return hosts_; }
+  const PeerTable& peers() const { return classifier_.peers(); }
+  const SharedTables* shared() const { return shared_; }
+
+  // State restored across a restart (the control plane reads the state file). Only while
+  // the shard does not run. `saved_now` is the engine time when the state was saved.
+  // restore_host: the host with its labels, alert state and context; false when its bucket
+  // was full and a host had to make room (that host's labels end as evicted).
+  bool restore_host(const Host& saved, Timestamp saved_now);
+  // A learned peer of `host` until `expires`.
+  void restore_peer(const IpAddr& host, const IpAddr& ip, uint16_t port, Timestamp expires,
+                    Timestamp saved_now);
+
  private:
   void process_one(const RawPacket& p);
   uint32_t lookup_or_create(const DecodedPacket& d, const FlowKey& key, uint64_t hash,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -59,10 +60,25 @@ struct IpAddr {
   size_t wire_len() const { return is_v4() ? 4 : 16; }
   bool is_multicast() const { return is_v4() ? (b[12] & 0xf0) == 0xe0 : b[0] == 0xff; }
 
-  friend bool operator==(const IpAddr&, const IpAddr&) = default;
-  friend auto operator<=>(const IpAddr&, const IpAddr&) = default;
+  // Both on two 64-bit words, with the same results as the defaulted operators (byte-wise,
+  // network order): those call memcmp out of line, and the flow-key build, the flow-table
+  // probe and the host check compare addresses for every packet (5–7% of a shard's time).
+  friend bool operator==(const IpAddr& x, const IpAddr& y) {
+    return x.word(0) == y.word(0) && x.word(8) == y.word(8);
+  }
+  friend std::strong_ordering operator<=>(const IpAddr& x, const IpAddr& y) {
+    uint64_t xh = __builtin_bswap64(x.word(0)), yh = __builtin_bswap64(y.word(0));
+    if (xh != yh) return xh <=> yh;
+    return __builtin_bswap64(x.word(8)) <=> __builtin_bswap64(y.word(8));
+  }
 
   std::string to_string() const;
+  // Bytes [off, off + 8) in host byte order (a load, for comparisons).
+  uint64_t word(size_t off) const {
+    uint64_t v;
+    std::memcpy(&v, b.data() + off, 8);
+    return v;
+  }
   // Parses dotted IPv4 or RFC 4291 IPv6 text; nullopt when malformed.
   static std::optional<IpAddr> parse(std::string_view text);
 };

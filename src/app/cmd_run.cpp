@@ -11,10 +11,14 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/run_control.hpp"
+#include "app/service_notify.hpp"
 #include "btsensor_version.hpp"
 #include "control/config.hpp"
+#include "control/control_server.hpp"
 #include "control/exclusions_loader.hpp"
 #include "control/overlay_publisher.hpp"
+#include "control/reloader.hpp"
 #include "control/shared_state.hpp"
 #include "dataplane/dataplane.hpp"
 #include "outputs/host_port.hpp"
@@ -48,6 +52,10 @@ Without -l/--lcores there, the EAL gets `-l` with the configured lcores plus a m
 
 SIGINT/SIGTERM stop the sensor cleanly: input stops, every flow is flushed (reason
 "shutdown") and every event is written before exit. A second signal kills it at once.
+SIGHUP reopens the output files (logrotate) and hot-reloads the pipeline and the
+reputation feeds (see README, "Operating the sensor"); a bad reload keeps the running state.
+With `control.socket` set, `btsensor ctl` talks to the running sensor; with `state.file`
+set, labels and learned peers are saved at exit and restored at start.
 
 Exit codes: 0 ok, 1 bad config/port/EAL setup or writing events failed, 2 usage.
 )";
@@ -90,6 +98,7 @@ DataplaneOptions to_options(const DataplaneConfig& c) {
   o.idle_sleep_us = c.idle_sleep_us;
   o.stats_interval_ms = c.stats_interval_ms;
   o.test_worker_delay_ns = c.test_worker_delay_ns;
+  o.test_rx_gap_us = c.test_rx_gap_us;
   return o;
 }
 
@@ -277,6 +286,7 @@ int cmd_run(int argc, char** argv) {
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGHUP);  // lcores never take the reload/reopen signal either
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -292,6 +302,12 @@ int cmd_run(int argc, char** argv) {
       std::fprintf(stderr, "btsensor run: %s\n", dp.error().c_str());
       return kExitBadInput;
     }
+    // Passive DNS: learned tracker addresses come back through the output queue to this
+    // (control) thread, which publishes a new overlay with RCU at most once a second.
+    OverlayPublisher overlay(shared.learned_trackers);
+    // Labels, learned peers and trackers of the last run, before any lcore runs.
+    if (!cfg->state.file.empty()) restore_run_state(cfg->state.file, (*dp)->shards(), overlay);
+    auto control_stats = std::make_shared<ControlStats>();
     std::unique_ptr<MetricsServer> server;
     if (cfg->outputs.metrics.enabled) {
       Dataplane::StatsView v = (*dp)->stats_view();
@@ -301,6 +317,7 @@ int cmd_run(int argc, char** argv) {
       src.rings = v.rings;
       src.lcores = v.lcores;
       src.outputs = (*outputs)->stats();
+      src.control = control_stats;
       src.exclusions = v.exclusions;
       src.exclusion_ids = *exclusion_ids;
       src.version = BTSENSOR_VERSION;
@@ -320,11 +337,40 @@ int cmd_run(int argc, char** argv) {
     }
     OutputStats queue_stats;  // the aggregator → main thread queue
     queue_stats.name = "dataplane";
-    // Passive DNS: learned tracker addresses come back through the output queue to this
-    // (control) thread, which publishes a new overlay with RCU at most once a second.
-    OverlayPublisher overlay(shared.learned_trackers);
     LearnedTap tap(**outputs, overlay, &(*dp)->reclaimer());
-    DataplaneTotals totals = (*dp)->run(tap, queue_stats, g_stop);
+
+    // The control thread's own work between output batches: reloads, the control socket,
+    // the service manager.
+    ServiceNotifier notify;
+    const std::string status = "running: " + std::to_string(opt.worker_lcores.size()) +
+                               " worker(s) on " + std::to_string(opt.ports.size()) + " port(s)";
+    Reloader reloader(*cfg, uint32_t(opt.worker_lcores.size()), shared, (*dp)->reclaimer(),
+                      *control_stats, {[&] { notify.reloading(); }, [&] { notify.ready(status); }});
+    std::unique_ptr<ControlServer> control;
+    if (!cfg->control.socket.empty()) {
+      ControlContext ctx;
+      ctx.version = BTSENSOR_VERSION;
+      RunStatsSources ss;
+      ss.view = (*dp)->stats_view();
+      ss.outputs = (*outputs)->stats();
+      ss.queue = &queue_stats;
+      ss.control = control_stats.get();
+      ctx.stats = [ss](JsonWriter& w) { write_run_stats(w, ss); };
+      ctx.reloader = &reloader;
+      ctx.mailboxes = (*dp)->mailboxes();
+      auto opened = ControlServer::open(cfg->control.socket, std::move(ctx));
+      if (!opened) {
+        std::fprintf(stderr, "%s: %s\n", config_path.c_str(), opened.error().c_str());
+        return kExitBadInput;
+      }
+      control = std::move(*opened);
+      std::fprintf(stderr, "run: control socket %s\n", control->path().c_str());
+    }
+    RunControl loop(reloader, control.get(), notify, status);
+    DataplaneTotals totals = (*dp)->run(tap, queue_stats, g_stop, &loop);
+    control.reset();  // no more queries: the lcores have stopped
+    if (!cfg->state.file.empty() && !save_run_state(cfg->state.file, (*dp)->shards(), overlay))
+      rc = kExitBadInput;
     (*outputs)->stop();  // everything queued is written before the summary
     auto out_stats = (*outputs)->stats();
     uint64_t written = out_stats.empty() ? 0 : out_stats.front()->written.get();

@@ -12,6 +12,7 @@ constexpr int kExitInternal = 3;
 int cmd_replay(int argc, char** argv);
 int cmd_check_config(int argc, char** argv);
 int cmd_metrics_catalogue(int argc, char** argv);
+int cmd_ctl(int argc, char** argv);  // client of a running sensor's control socket
 int cmd_run(int argc, char** argv);  // only when built with the dataplane (DPDK)
 
 }  // namespace btsensor::app

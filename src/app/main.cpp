@@ -15,6 +15,8 @@ Usage:
   btsensor replay [options] CAPTURE...      the engine over pcap/pcapng files
   btsensor check-config CONFIG              validate config, pipelines, feeds, exclusions
   btsensor metrics-catalogue                list every Prometheus metric family
+  btsensor ctl [--socket PATH] COMMAND      talk to a running sensor (stats, reload, labels,
+                                            host IP, exclusion add/remove, version)
   btsensor --version | --help
 
 Run `btsensor <command> --help` for the options of a command.
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "replay")) return cmd_replay(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "check-config")) return cmd_check_config(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "metrics-catalogue")) return cmd_metrics_catalogue(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "ctl")) return cmd_ctl(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "run")) {
 #ifdef BTSENSOR_HAVE_DATAPLANE
       return cmd_run(argc - 1, argv + 1);

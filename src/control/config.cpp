@@ -98,8 +98,11 @@ std::string resolve(const std::string& config_path, const std::string& p) {
 
 void parse_reputation(Reporter& rep, const YAML::Node& n, SensorConfig& cfg) {
   if (!n.IsMap()) return rep.at(n, "reputation", "expected a mapping");
-  check_keys(rep, n, "reputation", {"tracker_category", "max_entries", "feeds"});
+  check_keys(rep, n, "reputation",
+             {"tracker_category", "max_entries", "feeds", "watch", "watch_interval"});
   auto& r = cfg.reputation;
+  if (n["watch"]) read_bool(rep, n["watch"], "reputation.watch", r.watch);
+  read_uint(rep, n, "watch_interval", "reputation.watch_interval", r.watch_interval, 1, 3600);
   if (n["tracker_category"])
     read_string(rep, n["tracker_category"], "reputation.tracker_category", r.tracker_category);
   read_uint(rep, n, "max_entries", "reputation.max_entries", r.max_entries, 1, 200'000'000);
@@ -159,6 +162,18 @@ void check_memory(Reporter& rep, const YAML::Node& root, const SensorConfig& cfg
              gib(ram));
 }
 
+// A path key of a small section (`control.socket`, `state.file`): absolute, or relative to
+// the config's directory; "" switches the feature off.
+void parse_path_section(Reporter& rep, const YAML::Node& n, const char* section, const char* key,
+                        const std::string& config_path, std::string& out) {
+  if (!n.IsMap()) return rep.at(n, section, "expected a mapping");
+  check_keys(rep, n, section, {key});
+  if (YAML::Node v = n[key]) {
+    std::string where = std::string(section) + "." + key;
+    if (read_string(rep, v, where, out)) out = resolve(config_path, out);
+  }
+}
+
 Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   SensorConfig cfg;
   cfg.path = rep.name();
@@ -169,7 +184,7 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
   }
   check_keys(rep, root, "",
              {"home_net", "flows", "output", "outputs", "pipeline", "dpi", "hosts", "dataplane",
-              "reputation", "exclusions"});
+              "reputation", "exclusions", "control", "state"});
   if (YAML::Node n = root["pipeline"])
     if (read_string(rep, n, "pipeline", cfg.pipeline))
       cfg.pipeline = resolve(cfg.path, cfg.pipeline);
@@ -194,6 +209,10 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
                            rep.at(at, key, msg);
                          });
   if (YAML::Node n = root["reputation"]) parse_reputation(rep, n, cfg);
+  if (YAML::Node n = root["control"])
+    parse_path_section(rep, n, "control", "socket", cfg.path, cfg.control.socket);
+  if (YAML::Node n = root["state"])
+    parse_path_section(rep, n, "state", "file", cfg.path, cfg.state.file);
   if (YAML::Node n = root["dataplane"])
     parse_dataplane_config(n, cfg.dataplane,
                            [&](const YAML::Node& at, const std::string& key,

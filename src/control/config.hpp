@@ -25,9 +25,22 @@ struct SensorConfig {
   DataplaneConfig dataplane;  // only `btsensor run` uses it
   struct Reputation {
     std::string tracker_category = "file_sharing_bittorrent_tracker";
-    uint64_t max_entries = 20'000'000;  // bounds feed memory (~128 MiB per 10 M IPv4 entries)
+    uint64_t max_entries = 20'000'000;  // bounds feed memory (~350 MiB per 10 M IPv4 /32s)
     std::vector<FeedSpec> feeds;        // paths resolved against the config's directory
+    // Re-read the feeds when one of their files changes (polled on the control thread).
+    bool watch = false;
+    uint32_t watch_interval = 5;  // seconds between polls
   } reputation;
+  // The control socket (`btsensor ctl`): "" = none. `btsensor run` only; the shipped service
+  // configs set /run/btsensor/control.sock.
+  struct Control {
+    std::string socket;
+  } control;
+  // Labels and learned peers/trackers kept across a restart: "" = none. `btsensor run` only;
+  // the shipped service configs set /var/lib/btsensor/state.json.
+  struct State {
+    std::string file;
+  } state;
 };
 
 // Parses and validates. On failure, diag holds one line per problem.

@@ -165,7 +165,8 @@ void parse_dataplane_config(const YAML::Node& n, DataplaneConfig& out,
   p.keys(n, "dataplane",
          {"ports", "rx_lcores", "worker_lcores", "aggregator_lcore", "mempool_mbufs", "mbuf_cache",
           "ring_size", "event_ring_size", "output_queue", "burst", "rx_desc", "time_source",
-          "exit_when_idle_ms", "idle_sleep_us", "stats_interval_ms", "test_worker_delay_ns"});
+          "exit_when_idle_ms", "idle_sleep_us", "stats_interval_ms", "test_worker_delay_ns",
+          "test_rx_gap_us"});
   if (YAML::Node ports = n["ports"]) {
     parse_ports(p, ports, out);
   } else {
@@ -187,6 +188,7 @@ void parse_dataplane_config(const YAML::Node& n, DataplaneConfig& out,
   p.uint_key(n, "idle_sleep_us", out.idle_sleep_us, 0, 100'000);
   p.uint_key(n, "stats_interval_ms", out.stats_interval_ms, 100, 60'000);
   p.uint_key(n, "test_worker_delay_ns", out.test_worker_delay_ns, 0, 10'000'000);
+  p.uint_key(n, "test_rx_gap_us", out.test_rx_gap_us, 0, 1'000'000);
   if (YAML::Node t = n["time_source"]) {
     std::string v = t.IsScalar() ? t.Scalar() : "";
     if (v == "auto") {

@@ -54,6 +54,9 @@ struct DataplaneConfig {
   // Test knob: each worker spins this long per packet, so that packet rings fill and ring-full
   // drops can be tested. 0 in production.
   uint32_t test_worker_delay_ns = 0;
+  // Test knob: an RX lcore sleeps this long after each burst it received, which caps the
+  // packet rate (tests that must see no ring drop on a shared CPU). 0 in production.
+  uint32_t test_rx_gap_us = 0;
 };
 
 // Reports one problem at a node; the caller formats it as file:line:col: key: message.

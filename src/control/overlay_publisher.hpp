@@ -22,6 +22,8 @@ class OverlayPublisher {
   bool maybe_publish(Timestamp now, Timestamp interval, Reclaimer& r, bool force = false);
   uint64_t learned() const { return learned_; }
   uint64_t evicted() const { return evicted_; }
+  // Address → expiry of everything learned and not yet published away (state file).
+  const std::map<IpAddr, Timestamp>& items() const { return items_; }
 
  private:
   Published<TrackerOverlay>& target_;

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 #include "btsensor_paths.hpp"
 #include "control/models_loader.hpp"
@@ -66,9 +67,22 @@ Result<Pipeline> load_pipeline(const std::string& dir, uint32_t shards, Diagnost
 std::string default_pipeline_dir() {
   namespace fs = std::filesystem;
   if (const char* env = std::getenv("BTSENSOR_PIPELINE")) return env;
-  for (const char* base : {BTSENSOR_INSTALLED_PIPELINES, BTSENSOR_SOURCE_PIPELINES}) {
-    fs::path p = fs::path(base) / "bittorrent";
-    if (fs::is_directory(p)) return p.string();
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> bases;
+  // A binary in its build directory uses the source tree's pipeline, even when a package
+  // is installed on the same machine (tests must see the pipeline they were built with).
+  const std::string build_root = BTSENSOR_BUILD_ROOT;
+  if (!ec && exe.string().compare(0, build_root.size() + 1, build_root + "/") == 0)
+    bases.push_back(BTSENSOR_SOURCE_PIPELINES);
+  // Installed: <prefix>/bin/btsensor next to <prefix>/share/btsensor/pipelines — found
+  // relative to the binary first, so a staged or relocated install finds its own copy.
+  if (!ec) bases.push_back(exe.parent_path().parent_path() / "share" / "btsensor" / "pipelines");
+  bases.push_back(BTSENSOR_INSTALLED_PIPELINES);
+  bases.push_back(BTSENSOR_SOURCE_PIPELINES);
+  for (const fs::path& base : bases) {
+    fs::path p = base / "bittorrent";
+    if (fs::is_directory(p, ec)) return p.string();
   }
   return (fs::path(BTSENSOR_INSTALLED_PIPELINES) / "bittorrent").string();
 }

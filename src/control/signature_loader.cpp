@@ -186,8 +186,10 @@ Result<std::vector<SignatureSource>> parse_signatures(const std::string& path, D
 Result<std::unique_ptr<SignatureSet>> compile_signatures(std::vector<SignatureSource> sources,
                                                          uint32_t shards, Diagnostics& diag) {
   auto set = std::make_unique<SignatureSet>();
-  bool ok = compile_one(sources, kTransportTcp, &set->tcp_db, diag);
-  ok = compile_one(sources, kTransportUdp, &set->udp_db, diag) && ok;
+  // Hyperscan stops at the first bad pattern; compiling the UDP set after a TCP failure would
+  // only report the same "any"-transport pattern twice.
+  bool ok = compile_one(sources, kTransportTcp, &set->tcp_db, diag) &&
+            compile_one(sources, kTransportUdp, &set->udp_db, diag);
   if (!ok) return Error{"signatures failed to compile"};
   hs_scratch_t* proto = nullptr;
   for (hs_database_t* db : {set->tcp_db, set->udp_db}) {

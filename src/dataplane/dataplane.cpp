@@ -2,6 +2,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -46,6 +47,10 @@ struct Dataplane::Impl {
   // room in the output queue instead of dropping (the final flush must not lose events).
   std::atomic<bool> stop_rx{false};
   std::atomic<bool> stopping{false};
+  // NUMA node for packet memory (pool, rings, events): the first port's, so that a NIC on
+  // node 1 is served from node-1 memory even though the main lcore (which creates them)
+  // may sit on node 0. SOCKET_ID_ANY for vdevs.
+  int data_socket = SOCKET_ID_ANY;
 
   ~Impl() {
     // Lcores are stopped (run() waits for them) or never launched. Order: the shards (they
@@ -64,8 +69,7 @@ struct Dataplane::Impl {
   Result<bool> check_lcores();
   rte_ring* ring(const std::string& name, uint32_t size) {
     // Single producer, single consumer: each ring joins exactly two lcores.
-    rte_ring* r =
-        rte_ring_create(name.c_str(), size, int(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
+    rte_ring* r = rte_ring_create(name.c_str(), size, data_socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (r) rings.push_back(r);
     return r;
   }
@@ -122,6 +126,8 @@ Result<bool> Dataplane::Impl::setup() {
     return Error{"cannot register the mbuf RX timestamp field: " + rte_err()};
 
   if (auto r = ports.attach(opt.ports); !r) return r;
+  if (!ports.ports().empty()) data_socket = rte_eth_dev_socket_id(ports.ports().front().port_id);
+  if (data_socket < 0) data_socket = SOCKET_ID_ANY;
 
   // Time source. auto = packet time when every port replays a capture file (what replay
   // does with the same file), TSC otherwise.
@@ -146,7 +152,7 @@ Result<bool> Dataplane::Impl::setup() {
                  " + bursts " + std::to_string(in_flight) + " need at least " +
                  std::to_string(need)};
   mbufs = rte_pktmbuf_pool_create("bts_mbufs", opt.mempool_mbufs, opt.mbuf_cache, 0,
-                                  RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
+                                  RTE_MBUF_DEFAULT_BUF_SIZE, data_socket);
   if (!mbufs)
     return Error{"dataplane.mempool_mbufs: cannot create a pool of " +
                  std::to_string(opt.mempool_mbufs) + " mbufs: " + rte_err() +
@@ -165,7 +171,7 @@ Result<bool> Dataplane::Impl::setup() {
   constexpr unsigned kEventCache = 32;
   const uint64_t nevents = uint64_t(nw) * opt.event_ring_size + opt.output_queue +
                            uint64_t(nw + 2) * kEventCache * 3 / 2 + nw + 2;
-  events = create_event_pool("bts_events", unsigned(nevents), kEventCache, int(rte_socket_id()));
+  events = create_event_pool("bts_events", unsigned(nevents), kEventCache, data_socket);
   if (!events)
     return Error{"cannot create the event pool (" + std::to_string(nevents) + " x " +
                  std::to_string(sizeof(DpEvent)) + " bytes): " + rte_err() +
@@ -185,6 +191,7 @@ Result<bool> Dataplane::Impl::setup() {
     c->nworkers = nw;
     c->burst = opt.burst;
     c->idle_sleep_us = opt.idle_sleep_us;
+    c->test_gap_us = opt.test_rx_gap_us;
     c->time = &time;
     c->stop = &stop_rx;
     c->lcore_stats.role = "rx";
@@ -286,8 +293,20 @@ Dataplane::StatsView Dataplane::stats_view() const {
   return v;
 }
 
+std::vector<Shard*> Dataplane::shards() {
+  std::vector<Shard*> v;
+  for (auto& w : impl_->workers) v.push_back(w->shard.get());
+  return v;
+}
+
+std::vector<ShardMailbox*> Dataplane::mailboxes() {
+  std::vector<ShardMailbox*> v;
+  for (auto& w : impl_->workers) v.push_back(&w->mailbox);
+  return v;
+}
+
 DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
-                               const std::atomic<bool>& stop) {
+                               const std::atomic<bool>& stop, ControlLoop* control) {
   using Clock = std::chrono::steady_clock;
   Impl& m = *impl_;
   DataplaneTotals t;
@@ -319,9 +338,24 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
   auto last_stats = t0, last_progress = t0, first_rx = t0, last_rx = t0;
   uint64_t seen = 0;
   bool stopping = false;
+  // "Running" once every role lcore has entered its function (the service manager's READY).
+  std::vector<unsigned> roles;
+  for (auto& r : m.rx) roles.push_back(r->lcore);
+  for (auto& w : m.workers) roles.push_back(w->lcore);
+  roles.push_back(m.agg->lcore);
+  bool announced = control == nullptr;
   while (true) {
     const unsigned n = drain_output(m.out_queue, m.events, out, out_stats, 8192);
     const auto now = Clock::now();
+    if (!announced) {
+      bool all = true;
+      for (unsigned id : roles) all = all && rte_eal_get_lcore_state(id) != WAIT;
+      if (all) {
+        announced = true;
+        control->running();
+      }
+    }
+    if (control && !stopping) control->tick();
     if (now - last_stats >= stats_period) {
       m.ports.poll_stats();
       last_stats = now;
@@ -339,6 +373,7 @@ DataplaneTotals Dataplane::run(EventSink& out, OutputStats& out_stats,
       }
       if (!t.stop_reason.empty()) {
         stopping = true;
+        if (control) control->stopping();
         m.stopping.store(true, std::memory_order_relaxed);
         m.stop_rx.store(true, std::memory_order_relaxed);
       }

@@ -20,6 +20,7 @@
 #include "btsensor/result.hpp"
 #include "btsensor/sensor_stats.hpp"
 #include "btsensor/shard.hpp"
+#include "btsensor/shard_query.hpp"
 #include "btsensor/shared_tables.hpp"
 #include "dataplane/options.hpp"
 
@@ -60,6 +61,16 @@ struct DataplaneTotals {
   std::vector<const LcoreStats*> lcores;
 };
 
+// The control thread's own work, called from Dataplane::run's loop on the main thread
+// (never on an lcore): reloads, the control socket, service notifications.
+class ControlLoop {
+ public:
+  virtual ~ControlLoop() = default;
+  virtual void running() {}   // every lcore has been launched and runs
+  virtual void tick() {}      // once per loop iteration (at least every ~0.5 ms)
+  virtual void stopping() {}  // the stop began (signal or idle): input stops now
+};
+
 class Dataplane {
  public:
   // EAL init, port attach/configure/start, pools, rings, shards. Errors are one line naming
@@ -76,7 +87,13 @@ class Dataplane {
   // Launches the lcores and runs the control loop on the calling (main) thread: writes
   // events to `out`, polls port stats, stops on `stop` (set by a signal handler), on
   // exit_when_idle_ms of no input, then shuts down in order. Returns the totals.
-  DataplaneTotals run(EventSink& out, OutputStats& out_stats, const std::atomic<bool>& stop);
+  DataplaneTotals run(EventSink& out, OutputStats& out_stats, const std::atomic<bool>& stop,
+                      ControlLoop* control = nullptr);
+
+  // The workers' shards, for restoring saved state before run() and saving it after (only
+  // while no lcore runs), and their control mailboxes (any time while run() runs).
+  std::vector<Shard*> shards();
+  std::vector<ShardMailbox*> mailboxes();
 
   // For the control plane's RCU publications (Published<T>::publish). Control thread only.
   Reclaimer& reclaimer();

@@ -37,6 +37,7 @@ struct DataplaneOptions {
   uint32_t idle_sleep_us = 0;
   uint32_t stats_interval_ms = 1000;
   uint32_t test_worker_delay_ns = 0;
+  uint32_t test_rx_gap_us = 0;  // test knob: RX lcores sleep after each non-empty burst
 };
 
 // Upper bound of `burst`: the lcores keep burst arrays of this size.

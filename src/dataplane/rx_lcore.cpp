@@ -82,6 +82,7 @@ int rx_lcore_main(void* arg) {
     meter.lap(got);
     if (got) {
       backoff.busy();
+      if (c.test_gap_us) rte_delay_us_sleep(c.test_gap_us);
     } else {
       backoff.idle();
     }

@@ -39,6 +39,7 @@ struct RxContext {
   uint32_t nworkers = 1;
   uint16_t burst = 32;
   uint32_t idle_sleep_us = 0;
+  uint32_t test_gap_us = 0;  // test knob (DataplaneOptions::test_rx_gap_us)
   const PacketTime* time = nullptr;
   const std::atomic<bool>* stop = nullptr;  // cp: wo, rx: ro
 

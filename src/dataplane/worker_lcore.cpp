@@ -84,6 +84,8 @@ int worker_lcore_main(void* arg) {
     for (size_t r = 0; r < nrings; ++r) got += run_burst(c, c.rings[r], bufs, pkts);
     // Between loop iterations this worker holds no pointer into RCU-published state.
     c.rcu->quiescent(c.index);
+    // A control query, if one is posted: one bounded step (one acquire load when none is).
+    c.mailbox.serve(*c.shard);
     meter.lap(got != 0);
     if (got) {
       backoff.busy();

@@ -16,6 +16,7 @@
 #include "btsensor/counter.hpp"
 #include "btsensor/sensor_stats.hpp"
 #include "btsensor/shard.hpp"
+#include "btsensor/shard_query.hpp"
 #include "dataplane/event_ring_sink.hpp"
 #include "dataplane/lcore_common.hpp"
 #include "dataplane/packet_time.hpp"
@@ -41,6 +42,7 @@ struct WorkerContext {
   rte_ring* event_ring = nullptr;    // to the aggregator (the sink's)
   std::unique_ptr<EventRingSink> sink;
   std::unique_ptr<Shard> shard;
+  ShardMailbox mailbox;  // control queries (btsensor ctl labels/host), served between bursts
   QsbrReclaimer* rcu = nullptr;
   const PacketTime* time = nullptr;
   uint16_t burst = 32;

@@ -236,4 +236,14 @@ void HostModels::on_evict(uint32_t handle, const Host& old, Timestamp now) {
     if (h.labels[size_t(i)].set_at) expire(handle, h, LabelId(i), now, true);
 }
 
+void HostModels::restore(uint32_t handle, Timestamp saved_now) {
+  // The wheel measures deadlines from its epoch: start it at the time the state was saved
+  // (before any packet of this run), so restored deadlines and new ones share one clock.
+  timers_.start(saved_now);
+  const Host& h = hosts_.at(handle);
+  for (int i = 0; i < kLabelCount; ++i)
+    if (h.labels[size_t(i)].set_at) stats_.labels_active[size_t(i)].add();
+  arm(handle, h);
+}
+
 }  // namespace btsensor

@@ -1,11 +1,13 @@
 #include "btsensor/host_table.hpp"
 
+#include "engine/huge_pages.hpp"
+
 namespace btsensor {
 
 HostTable::HostTable(uint32_t capacity) {
   uint64_t buckets = 1;
   while (buckets * kWays < capacity) buckets <<= 1;
-  hosts_.resize(buckets * kWays);
+  assign_huge(hosts_, buckets * kWays, Host{});  // probed at random: spare the TLB
   mask_ = buckets - 1;
 }
 

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <map>
 
+#include "engine/huge_pages.hpp"
+
 namespace btsensor {
 namespace {
 
@@ -14,6 +16,10 @@ uint64_t slots_for(size_t n) {
   while (s < n * 2) s <<= 1;
   return s;
 }
+
+// A table whose slots outgrow L2 (1 MiB on the machines measured; 2 MiB leaves room) gets a
+// filter: below that, probing the slots directly is as cheap as probing a filter.
+constexpr size_t kFilterMinSlotBytes = 2u << 20;
 
 uint32_t v4_mask(unsigned prefix) {
   return prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix);
@@ -37,7 +43,13 @@ const RepEntry* ReputationTable::lookup(const IpAddr& a) const {
     uint32_t v = a.v4_value();
     for (const V4Table& t : v4_) {
       uint32_t key = v & t.mask;
-      for (uint64_t i = mix64(key) & t.slot_mask;; i = (i + 1) & t.slot_mask) {
+      uint64_t h = mix64(key);
+      if (t.filter_mask) {
+        // The filter uses the hash's high half, the slots its low bits: independent.
+        uint64_t b = (h >> 32) & t.filter_mask;
+        if (!((t.filter[b >> 6] >> (b & 63)) & 1)) continue;
+      }
+      for (uint64_t i = h & t.slot_mask;; i = (i + 1) & t.slot_mask) {
         const V4Slot& s = t.slots[i];
         if (s.value == 0) break;
         if (s.key == key) return &entries_[s.value - 1];
@@ -73,7 +85,7 @@ int ReputationTable::tracker_name(std::string_view name) const {
 
 size_t ReputationTable::memory_bytes() const {
   size_t n = entries_.capacity() * sizeof(RepEntry) + name_slots_.capacity() * 4;
-  for (const auto& t : v4_) n += t.slots.capacity() * sizeof(V4Slot);
+  for (const auto& t : v4_) n += t.slots.capacity() * sizeof(V4Slot) + t.filter.capacity() * 8;
   for (const auto& t : v6_) n += t.slots.capacity() * sizeof(V6Slot);
   for (const auto& s : names_) n += s.capacity();
   return n;
@@ -118,11 +130,23 @@ std::unique_ptr<ReputationTable> ReputationTable::Builder::build(
     tab.prefix = uint8_t(prefix128 - 96);
     tab.mask = v4_mask(tab.prefix);
     uint64_t n = slots_for(items.size());
-    tab.slots.assign(n, V4Slot{});
+    assign_huge(tab.slots, n, V4Slot{});
     tab.slot_mask = n - 1;
+    if (n * sizeof(V4Slot) >= kFilterMinSlotBytes) {
+      // 8 bits per entry (power of two): false-positive rate 1 - e^(-n/m) ≈ 7–12%.
+      uint64_t bits = 64;
+      while (bits < items.size() * 8) bits <<= 1;
+      assign_huge(tab.filter, bits / 64, uint64_t(0));
+      tab.filter_mask = bits - 1;
+    }
     for (const Pending* p : items) {
       uint32_t key = p->net.v4_value() & tab.mask;
-      uint64_t i = mix64(key) & tab.slot_mask;
+      uint64_t h = mix64(key);
+      if (tab.filter_mask) {
+        uint64_t b = (h >> 32) & tab.filter_mask;
+        tab.filter[b >> 6] |= uint64_t(1) << (b & 63);
+      }
+      uint64_t i = h & tab.slot_mask;
       bool dup = false;
       for (; tab.slots[i].value; i = (i + 1) & tab.slot_mask)
         if (tab.slots[i].key == key) dup = true;

@@ -28,7 +28,12 @@ Shard::~Shard() = default;
 void Shard::process(std::span<const RawPacket> burst) {
   classifier_.begin_burst();
   models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
-  for (const RawPacket& p : burst) process_one(p);
+  // A frame's bytes are cold when its turn comes (DMA'd or copied long before): ask for the
+  // next frame's first line (its L2–L4 headers) while this one is processed.
+  for (size_t i = 0; i < burst.size(); ++i) {
+    if (i + 1 < burst.size()) __builtin_prefetch(burst[i + 1].data);
+    process_one(burst[i]);
+  }
   if (!burst.empty()) advance(now_);
 }
 
@@ -299,6 +304,31 @@ void Shard::process_one(const RawPacket& p) {
   // Closing shortens the timeout: lazy re-arm only handles deadlines that move later.
   if (f.state == FlowState::kClosed && before != FlowState::kClosed)
     flow_timers_.schedule(h, f.last_ts + cfg_.timeouts.tcp_closed);
+}
+
+bool Shard::restore_host(const Host& saved, Timestamp saved_now) {
+  // TTLs come from the published models, as they will when packets flow.
+  models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
+  uint32_t evicted;
+  Host old;
+  uint32_t before = hosts_.size();
+  uint32_t h = hosts_.find_or_insert(saved.addr, saved.last_seen, &evicted, &old);
+  if (evicted != HostTable::kNil) {
+    stats_.hosts_evicted.add();
+    models_.on_evict(evicted, old, saved_now);
+  }
+  if (evicted != HostTable::kNil || hosts_.size() > before) stats_.hosts_created.add();
+  Host& dst = hosts_.at(h);
+  dst = saved;
+  if (dst.last_seen == 0) dst.last_seen = 1;  // 0 marks a free slot
+  models_.restore(h, saved_now);
+  stats_.hosts_active.set(hosts_.size());
+  return evicted == HostTable::kNil;
+}
+
+void Shard::restore_peer(const IpAddr& host, const IpAddr& ip, uint16_t port, Timestamp expires,
+                         Timestamp saved_now) {
+  classifier_.peers().learn(host, ip, port, saved_now, expires);
 }
 
 }  // namespace btsensor

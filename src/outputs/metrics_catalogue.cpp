@@ -135,9 +135,8 @@ const std::vector<FamilySpec>& table() {
       {"btsensor_reloads_total",
        kCounter,
        {"result"},
-       "Configuration reloads, by result.",
-       kPlanned,
-       "hot reload"},
+       "Hot reloads (SIGHUP, `btsensor ctl reload`, changed feed files), by result: ok or "
+       "failed (the running state was kept)."},
   };
   return t;
 }

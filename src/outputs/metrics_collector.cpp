@@ -223,12 +223,23 @@ void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
   });
 
   // Reputation feeds.
-  c.add("btsensor_reputation_entries", [src](SampleWriter& w) {
-    for (const auto& f : src->feeds) w.add({f.name}, double(f.entries));
+  // With hot reload the feed list is the last good load's (ControlStats), else the start's.
+  auto feeds = [src] {
+    std::vector<FeedStatus> v;
+    if (src->control) return src->control->feeds();
+    for (const auto& f : src->feeds) v.push_back({f.name, f.entries, f.loaded_at});
+    return v;
+  };
+  c.add("btsensor_reputation_entries", [feeds](SampleWriter& w) {
+    for (const auto& f : feeds()) w.add({f.name}, double(f.entries));
   });
-  c.add("btsensor_feed_age_seconds", [src](SampleWriter& w) {
+  c.add("btsensor_feed_age_seconds", [feeds](SampleWriter& w) {
     double now = duration<double>(system_clock::now().time_since_epoch()).count();
-    for (const auto& f : src->feeds) w.add({f.name}, now - f.loaded_at);
+    for (const auto& f : feeds()) w.add({f.name}, now - f.loaded_at);
+  });
+  c.add("btsensor_reloads_total", [src](SampleWriter& w) {
+    w.add({"ok"}, src->control ? double(src->control->reloads_ok.get()) : 0);
+    w.add({"failed"}, src->control ? double(src->control->reloads_failed.get()) : 0);
   });
 
   // Outputs.

@@ -13,11 +13,13 @@
 #include <chrono>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "btsensor/classifier.hpp"
+#include "btsensor/control_stats.hpp"
 #include "btsensor/exclusions.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/sensor_stats.hpp"
@@ -80,6 +82,9 @@ struct MetricsSources {
     double loaded_at = 0;
   };
   std::vector<Feed> feeds;
+  // Reload results and the feeds of the last good load, when the driver reloads (the
+  // sensor): then the feed families follow it instead of `feeds`. May be null.
+  std::shared_ptr<const ControlStats> control;
   // Exclusions: the counters of the place that applies them, and the ids by index.
   const ExclusionStats* exclusions = nullptr;
   std::vector<std::string> exclusion_ids;
