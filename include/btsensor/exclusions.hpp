@@ -130,8 +130,8 @@ class ExclusionSet {
 
 // Counters of one place that applies exclusions, written by that thread only, by exclusion
 // index. The formatter's id table (EveOptions::exclusion_ids) and the metrics getter also go
-// by index, taken when the set was loaded: a hot reload that reorders or renames entries
-// must remap both by id (nothing reloads the set yet).
+// by index: on the sensor an id keeps its index for the whole run (exclusion_ids.hpp;
+// reloads and run-time changes place each exclusion at its id's index).
 struct alignas(64) ExclusionStats {
   std::array<Counter, kMaxExclusions> by_exclusion;  // events each exclusion suppressed
   Counter suppressed;  // all events suppressed (= sum of by_exclusion)

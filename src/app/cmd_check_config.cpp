@@ -3,6 +3,7 @@
 
 #include "app/commands.hpp"
 #include "control/config.hpp"
+#include "control/exclusion_control.hpp"
 #include "control/exclusions_loader.hpp"
 #include "control/shared_state.hpp"
 
@@ -35,6 +36,16 @@ int cmd_check_config(int argc, char** argv) {
     StoppedReaders none;
     ok = load_shared_state(*cfg, 1, /*strict=*/true, diag, shared, none);
     exclusions_ok = bool(load_configured_exclusions(*cfg, diag, &warnings));
+    // Exclusions persisted by `btsensor ctl exclusion add --persist`: the sensor leaves a
+    // bad one out (never fatal); here it is an error, so that the operator hears of it.
+    if (!cfg->control.runtime_exclusions.empty()) {
+      Published<ExclusionSet> scratch;
+      ExclusionControl persisted(scratch, none, ExclusionIds::make(),
+                                 cfg->control.runtime_exclusions);
+      size_t before = diag.lines.size();
+      persisted.load_persisted(diag);
+      exclusions_ok = exclusions_ok && diag.lines.size() == before;
+    }
   }
   for (const auto& line : warnings.lines) std::fprintf(stderr, "%s\n", line.c_str());
   for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());

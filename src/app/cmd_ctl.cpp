@@ -37,8 +37,13 @@ Commands:
                           activity, listen ports, learned peers, alert state
   exclusion add JSON [--persist]
                           add an exclusion at run time (same fields as an exclusions file
-                          entry, as one JSON object)
+                          entry, as one JSON object); until the next restart, or kept in
+                          control.runtime_exclusions with --persist
   exclusion remove ID [--persist]
+                          remove one; an entry of the config's exclusions file stays
+                          removed until the next restart (reloads included), and
+                          --persist is refused for it: edit the file instead
+  exclusion list          the exclusions in force and where they come from
   json REQUEST            send a raw JSON request object
 
 Exit codes: 0 the sensor answered ok, 1 it answered an error or could not be reached,
@@ -115,10 +120,13 @@ int cmd_ctl(int argc, char** argv) {
         rest.push_back(args[i]);
       }
     }
-    if (rest.size() != 2 || (rest[0] != "add" && rest[0] != "remove"))
-      return usage("exclusion add JSON | exclusion remove ID");
+    bool list = rest.size() == 1 && rest[0] == "list";
+    if (!list && (rest.size() != 2 || (rest[0] != "add" && rest[0] != "remove")))
+      return usage("exclusion add JSON | exclusion remove ID | exclusion list");
     w.begin_object().field("cmd", cmd).field("action", rest[0]);
-    if (rest[0] == "add") {
+    if (list) {
+      // nothing more
+    } else if (rest[0] == "add") {
       std::string err;
       auto entry = parse_json(rest[1], &err);
       if (!entry || !entry->is_object()) {
@@ -130,7 +138,8 @@ int cmd_ctl(int argc, char** argv) {
     } else {
       w.field("id", rest[1]);
     }
-    w.field("persist", persist).end_object();
+    if (!list) w.field("persist", persist);
+    w.end_object();
   } else if (cmd == "json") {
     if (args.size() != 2) return usage("json takes one request object");
     std::string err;

@@ -210,14 +210,14 @@ int cmd_replay(int argc, char** argv) {
     for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
     if (!ok) return kExitBadInput;
   }
-  std::shared_ptr<const std::vector<std::string>> exclusion_ids;
+  std::shared_ptr<ExclusionIds> exclusion_ids;
   {
     Diagnostics diag, warnings;
     auto x = load_configured_exclusions(cfg, diag, &warnings);
     for (const auto& line : warnings.lines) std::fprintf(stderr, "%s\n", line.c_str());
     for (const auto& line : diag.lines) std::fprintf(stderr, "%s\n", line.c_str());
     if (!x) return kExitBadInput;
-    exclusion_ids = std::make_shared<const std::vector<std::string>>((*x)->ids());
+    exclusion_ids = ExclusionIds::make((*x)->ids());
     StoppedReaders no_readers;
     shared.exclusions.publish(std::move(*x), no_readers);
   }
@@ -256,7 +256,7 @@ int cmd_replay(int argc, char** argv) {
     add_engine_sources(src, shards, shared);
     src.outputs = (*outputs)->stats();
     src.exclusions = &gate.stats();
-    src.exclusion_ids = *exclusion_ids;
+    src.exclusion_ids = exclusion_ids;
     src.version = BTSENSOR_VERSION;
     auto collector = std::make_shared<MetricsCollector>();
     add_builtin_families(*collector, std::move(src));

@@ -16,6 +16,7 @@
 #include "btsensor_version.hpp"
 #include "control/config.hpp"
 #include "control/control_server.hpp"
+#include "control/exclusion_control.hpp"
 #include "control/exclusions_loader.hpp"
 #include "control/overlay_publisher.hpp"
 #include "control/reloader.hpp"
@@ -259,19 +260,28 @@ int cmd_run(int argc, char** argv) {
     for (const auto& line : pdiag.lines) std::fprintf(stderr, "%s\n", line.c_str());
     if (!ok) return kExitBadInput;
   }
-  std::shared_ptr<const std::vector<std::string>> exclusion_ids;
+  // Exclusions: the config's file plus what `btsensor ctl exclusion` adds or removes while
+  // the sensor runs (persisted ones first loaded here). Ids keep their index for the whole
+  // run (ExclusionIds), so records and counters stay attributed across reloads.
+  auto exclusion_ids = ExclusionIds::make();
+  StoppedReaders before_start;  // nothing reads yet; the dataplane's RCU once it runs
+  ExclusionControl exclusions(shared.exclusions, before_start, exclusion_ids,
+                              cfg->control.runtime_exclusions);
   {
-    Diagnostics xdiag, warnings;
+    Diagnostics xdiag, warnings, persisted;
     auto x = load_configured_exclusions(*cfg, xdiag, &warnings);
     for (const auto& line : warnings.lines) std::fprintf(stderr, "%s\n", line.c_str());
     for (const auto& line : xdiag.lines) std::fprintf(stderr, "%s\n", line.c_str());
     if (!x) return kExitBadInput;
-    exclusion_ids = std::make_shared<const std::vector<std::string>>((*x)->ids());
-    StoppedReaders none;  // nothing reads yet
-    shared.exclusions.publish(std::move(*x), none);
+    exclusions.load_persisted(persisted);
+    for (const auto& line : persisted.lines) std::fprintf(stderr, "%s\n", line.c_str());
+    if (auto r = exclusions.set_base(std::move(*x), nullptr); !r) {
+      std::fprintf(stderr, "btsensor run: %s\n", r.error().c_str());
+      return kExitBadInput;
+    }
   }
 
-  install_reopen_on_sighup();
+  install_run_sighup();
   // Writers never block the aggregator: a full output queue is a counted drop.
   auto outputs = OutputSet::create(cfg->outputs, QueueFull::kDrop, exclusion_ids);
   if (!outputs) {
@@ -302,6 +312,7 @@ int cmd_run(int argc, char** argv) {
       std::fprintf(stderr, "btsensor run: %s\n", dp.error().c_str());
       return kExitBadInput;
     }
+    exclusions.set_reclaimer((*dp)->reclaimer());
     // Passive DNS: learned tracker addresses come back through the output queue to this
     // (control) thread, which publishes a new overlay with RCU at most once a second.
     OverlayPublisher overlay(shared.learned_trackers);
@@ -319,7 +330,7 @@ int cmd_run(int argc, char** argv) {
       src.outputs = (*outputs)->stats();
       src.control = control_stats;
       src.exclusions = v.exclusions;
-      src.exclusion_ids = *exclusion_ids;
+      src.exclusion_ids = exclusion_ids;
       src.version = BTSENSOR_VERSION;
       auto collector = std::make_shared<MetricsCollector>();
       add_builtin_families(*collector, std::move(src));
@@ -346,6 +357,7 @@ int cmd_run(int argc, char** argv) {
                                " worker(s) on " + std::to_string(opt.ports.size()) + " port(s)";
     Reloader reloader(*cfg, uint32_t(opt.worker_lcores.size()), shared, (*dp)->reclaimer(),
                       *control_stats, {[&] { notify.reloading(); }, [&] { notify.ready(status); }});
+    reloader.set_exclusions(&exclusions);
     std::unique_ptr<ControlServer> control;
     if (!cfg->control.socket.empty()) {
       ControlContext ctx;
@@ -357,7 +369,9 @@ int cmd_run(int argc, char** argv) {
       ss.control = control_stats.get();
       ctx.stats = [ss](JsonWriter& w) { write_run_stats(w, ss); };
       ctx.reloader = &reloader;
+      ctx.on_reload = [] { request_reopen_all(); };  // as SIGHUP: the files reopen too
       ctx.mailboxes = (*dp)->mailboxes();
+      ctx.extra.push_back({"exclusion", exclusions.handler()});
       auto opened = ControlServer::open(cfg->control.socket, std::move(ctx));
       if (!opened) {
         std::fprintf(stderr, "%s: %s\n", config_path.c_str(), opened.error().c_str());

@@ -1,5 +1,8 @@
 #include "app/run_control.hpp"
 
+#include <signal.h>
+
+#include <atomic>
 #include <cstdio>
 
 #include "btsensor/model_ids.hpp"
@@ -8,13 +11,38 @@
 
 namespace btsensor::app {
 
+namespace {
+
+std::atomic<uint32_t> g_sighups{0};
+static_assert(std::atomic<uint32_t>::is_always_lock_free, "used from a signal handler");
+
+void on_sighup(int) {
+  g_sighups.fetch_add(1, std::memory_order_relaxed);
+  request_reopen_all();  // one atomic increment: async-signal-safe
+}
+
+}  // namespace
+
+void install_run_sighup() {
+  install_reopen_on_sighup();
+  struct sigaction sa {};
+  sa.sa_handler = on_sighup;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;  // a writer in write(2) resumes instead of failing with EINTR
+  sigaction(SIGHUP, &sa, nullptr);
+}
+
+uint32_t sighup_count() {
+  return g_sighups.load(std::memory_order_relaxed);
+}
+
 RunControl::RunControl(Reloader& reloader, ControlServer* server, ServiceNotifier& notify,
                        std::string ready_status)
     : reloader_(reloader),
       server_(server),
       notify_(notify),
       ready_status_(std::move(ready_status)),
-      sighup_seen_(reopen_generation()) {}
+      sighup_seen_(sighup_count()) {}
 
 void RunControl::running() {
   notify_.ready(ready_status_);
@@ -23,9 +51,9 @@ void RunControl::running() {
 void RunControl::tick() {
   notify_.watchdog();
   if (stopping_) return;
-  // SIGHUP: the handler only bumps a counter (outputs/reopen_signal); the writer threads
-  // reopen their files on it, and here it asks for a reload.
-  if (uint32_t g = reopen_generation(); g != sighup_seen_) {
+  // SIGHUP: the handler only bumps counters; the writer threads reopen their files on
+  // theirs (outputs/reopen_signal), and here it asks for a reload.
+  if (uint32_t g = sighup_count(); g != sighup_seen_) {
     sighup_seen_ = g;
     reloader_.request(ReloadScope::kAll, "signal");
   }

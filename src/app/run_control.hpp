@@ -34,6 +34,12 @@ class RunControl final : public ControlLoop {
   bool stopping_ = false;
 };
 
+// SIGHUP for `btsensor run`: reopen the outputs (as install_reopen_on_sighup) and ask the
+// control loop for a reload. `btsensor ctl reload` reopens the outputs without counting as
+// a SIGHUP, so one request makes one reload.
+void install_run_sighup();
+uint32_t sighup_count();
+
 // The "stats" answer of the control socket: what an operator checks first (traffic, drops
 // by place, flows, hosts, labels, alerts, outputs, reloads, feeds).
 struct RunStatsSources {

@@ -137,6 +137,20 @@ void parse_reputation(Reporter& rep, const YAML::Node& n, SensorConfig& cfg) {
   }
 }
 
+// A path key of a small section (`control.socket`, `state.file`): absolute, or relative to
+// the config's directory; "" switches the feature off.
+void parse_path_section(Reporter& rep, const YAML::Node& n, const char* section,
+                        std::initializer_list<std::pair<const char*, std::string*>> keys,
+                        const std::string& config_path) {
+  if (!n.IsMap()) return rep.at(n, section, "expected a mapping");
+  for (const auto& [key, out] : keys) {
+    if (YAML::Node v = n[key]) {
+      std::string where = std::string(section) + "." + key;
+      if (read_string(rep, v, where, *out)) *out = resolve(config_path, *out);
+    }
+  }
+}
+
 // "No absurd memory": each key has its own bound, but together they can still ask for more
 // than the machine has (flows.capacity 2^30 alone is ~150 GiB per worker). Refuse that here,
 // naming the keys, instead of dying in std::bad_alloc when the shards are built.
@@ -160,18 +174,6 @@ void check_memory(Reporter& rep, const YAML::Node& root, const SensorConfig& cfg
              " worker(s) x flows.capacity, hosts.capacity, dpi.learned_capacity, "
              "dpi.detail_capacity), more than this machine's " +
              gib(ram));
-}
-
-// A path key of a small section (`control.socket`, `state.file`): absolute, or relative to
-// the config's directory; "" switches the feature off.
-void parse_path_section(Reporter& rep, const YAML::Node& n, const char* section, const char* key,
-                        const std::string& config_path, std::string& out) {
-  if (!n.IsMap()) return rep.at(n, section, "expected a mapping");
-  check_keys(rep, n, section, {key});
-  if (YAML::Node v = n[key]) {
-    std::string where = std::string(section) + "." + key;
-    if (read_string(rep, v, where, out)) out = resolve(config_path, out);
-  }
 }
 
 Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
@@ -209,10 +211,17 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
                            rep.at(at, key, msg);
                          });
   if (YAML::Node n = root["reputation"]) parse_reputation(rep, n, cfg);
-  if (YAML::Node n = root["control"])
-    parse_path_section(rep, n, "control", "socket", cfg.path, cfg.control.socket);
-  if (YAML::Node n = root["state"])
-    parse_path_section(rep, n, "state", "file", cfg.path, cfg.state.file);
+  if (YAML::Node n = root["control"]) {
+    if (n.IsMap()) check_keys(rep, n, "control", {"socket", "runtime_exclusions"});
+    parse_path_section(
+        rep, n, "control",
+        {{"socket", &cfg.control.socket}, {"runtime_exclusions", &cfg.control.runtime_exclusions}},
+        cfg.path);
+  }
+  if (YAML::Node n = root["state"]) {
+    if (n.IsMap()) check_keys(rep, n, "state", {"file"});
+    parse_path_section(rep, n, "state", {{"file", &cfg.state.file}}, cfg.path);
+  }
   if (YAML::Node n = root["dataplane"])
     parse_dataplane_config(n, cfg.dataplane,
                            [&](const YAML::Node& at, const std::string& key,

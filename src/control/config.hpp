@@ -35,6 +35,9 @@ struct SensorConfig {
   // configs set /run/btsensor/control.sock.
   struct Control {
     std::string socket;
+    // Where `btsensor ctl exclusion add/remove --persist` keeps the exclusions added at run
+    // time ("" = persisting refused). Loaded at start and on reload, after `exclusions`.
+    std::string runtime_exclusions;
   } control;
   // Labels and learned peers/trackers kept across a restart: "" = none. `btsensor run` only;
   // the shipped service configs set /var/lib/btsensor/state.json.

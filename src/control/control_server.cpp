@@ -280,6 +280,7 @@ void ControlServer::handle(Client& c, const std::string& line) {
   if (cmd == "reload") {
     if (!ctx_.reloader)
       return reply(c.id, id, "\"ok\":false," + error_body("reload: not available"));
+    if (ctx_.on_reload) ctx_.on_reload();
     uint64_t cid = c.id;
     std::shared_ptr<JsonValue> idcopy = id ? std::make_shared<JsonValue>(*id) : nullptr;
     ctx_.reloader->request(

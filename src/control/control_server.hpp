@@ -42,6 +42,7 @@ struct ControlContext {
   // Writes the members of the "stats" object (counters the wiring owns).
   std::function<void(JsonWriter&)> stats;
   Reloader* reloader = nullptr;          // null: "reload" answers an error
+  std::function<void()> on_reload;       // also run for "reload" (the outputs reopen)
   std::vector<ShardMailbox*> mailboxes;  // one per shard, index = shard_of(host, n)
   size_t labels_per_shard = 16384;       // answer bound (then "truncated": true)
   std::chrono::milliseconds shard_timeout{5000};

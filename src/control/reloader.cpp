@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "control/exclusions_loader.hpp"
 #include "control/feed_loader.hpp"
 #include "control/pipeline.hpp"
 #include "control/yaml_util.hpp"
@@ -42,7 +43,12 @@ std::map<std::string, std::string> fixed_config_sections(const std::string& path
   }
   for (const char* k : kFixedSections) {
     std::string text;
-    if (root.IsMap() && root[k]) text = YAML::Dump(root[k]);
+    if (root.IsMap() && root[k]) {
+      YAML::Node n = YAML::Clone(root[k]);
+      // outputs.write_suppressed belongs to the exclusions, which reload.
+      if (std::string(k) == "outputs" && n.IsMap()) n.remove("write_suppressed");
+      text = YAML::Dump(n);
+    }
     out[k] = text;
   }
   return out;
@@ -54,9 +60,12 @@ struct Reloader::Candidate {
   SensorConfig cfg;  // the reloadable parts apply on publish
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<ReputationTable> reputation;
-  std::vector<std::string> errors, restart_needed;
+  std::unique_ptr<ExclusionSet> exclusions;  // when the exclusions reload
+  bool exclusions_published = false;
+  std::vector<std::string> errors, restart_needed, notes;
   std::chrono::steady_clock::time_point started;
   Stamps stamps;  // the feed files as they were when read
+  bool stamped = false;
 };
 
 Reloader::Reloader(const SensorConfig& running, uint32_t shards, SharedTables& shared,
@@ -122,9 +131,10 @@ void Reloader::start(ReloadScope scope, std::string trigger) {
   SensorConfig running = running_;
   uint32_t shards = shards_;
   auto fixed = fixed_sections_;
+  const bool with_exclusions = exclusions_ != nullptr && scope == ReloadScope::kAll;
   loading_ = std::async(
       std::launch::async, [scope, trigger = std::move(trigger), running = std::move(running),
-                           shards, fixed = std::move(fixed)]() mutable {
+                           shards, fixed = std::move(fixed), with_exclusions]() mutable {
         auto c = std::make_unique<Candidate>();
         c->scope = scope;
         c->trigger = std::move(trigger);
@@ -148,9 +158,17 @@ void Reloader::start(ReloadScope scope, std::string trigger) {
           c->cfg = std::move(running);  // feeds only: the running config's list
         }
         c->stamps = stamp_feeds(c->cfg);
+        c->stamped = true;
         const auto& r = c->cfg.reputation;
         auto rep = load_feeds(r.feeds, r.tracker_category, r.max_entries, diag);
         if (rep) c->reputation = std::move(*rep);
+        if (with_exclusions) {
+          Diagnostics warnings;  // expired entries: reported, not a failure (as check-config)
+          auto x = load_configured_exclusions(c->cfg, diag, &warnings);
+          if (x) c->exclusions = std::move(*x);
+          for (auto& w : warnings.lines) c->notes.push_back(std::move(w));
+          if (!x && diag.lines.empty()) diag.add("exclusions: " + x.error());
+        }
         // As strict as check-config: any line reported (a bad feed line included) fails it.
         c->errors = std::move(diag.lines);
         if (c->errors.empty() && !c->reputation)
@@ -162,6 +180,11 @@ void Reloader::start(ReloadScope scope, std::string trigger) {
 }
 
 void Reloader::publish(Candidate& c, ReloadResult& r) {
+  if (c.exclusions_published) {
+    running_.exclusions = c.cfg.exclusions;
+    running_.outputs.write_suppressed = c.cfg.outputs.write_suppressed;
+    r.reloaded.push_back("exclusions");
+  }
   // Each table is swapped with RCU: build new → swap pointer → wait for every worker's
   // quiescent state → free old. Workers read each pointer once per burst, so a burst sees
   // either table whole; the tables do not depend on each other.
@@ -193,6 +216,15 @@ void Reloader::poll() {
     r.trigger = c->trigger;
     r.errors = std::move(c->errors);
     r.restart_needed = std::move(c->restart_needed);
+    r.notes = std::move(c->notes);
+    // The exclusions first: the only step that can still fail (id table full), so that a
+    // failure publishes nothing at all.
+    if (r.errors.empty() && c->exclusions && exclusions_) {
+      auto x = exclusions_->set_base(std::move(c->exclusions), &r.notes);
+      if (!x) r.errors.push_back(x.error());
+      c->exclusions = nullptr;
+      if (x) c->exclusions_published = true;
+    }
     if (r.errors.empty()) {
       publish(*c, r);
       r.ok = true;
@@ -201,7 +233,8 @@ void Reloader::poll() {
       stats_.reloads_failed.add();
     }
     // Feed files as read, good or bad: the watcher retries only after they change again.
-    loaded_stamps_ = seen_stamps_ = c->stamps;
+    // (A config that did not load never got to the feeds: keep what was recorded.)
+    if (c->stamped) loaded_stamps_ = seen_stamps_ = c->stamps;
     r.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - c->started).count();
     for (const auto& line : describe(r)) std::fprintf(stderr, "%s\n", line.c_str());

@@ -5,9 +5,11 @@
 //   pipeline      signatures (recompiled for the same worker count), hunting rules,
 //                 models.yaml (label TTLs, ports, switches); the `pipeline:` key itself
 //   reputation    feeds (list, files, formats), tracker_category, max_entries, watch
+//   exclusions    the exclusions file and outputs.write_suppressed (with the run-time
+//                 changes of `btsensor ctl exclusion`, kept across reloads)
 // Not reloadable (sized or wired at start; a changed value is reported and the running one
 // kept until a restart): home_net, flows, hosts, dpi, outputs (SIGHUP only reopens them),
-// dataplane, control, state.
+// dataplane, control, state (outputs.write_suppressed excepted).
 //
 // A reload is all or nothing and as strict as `check-config`: a feed line that does not
 // parse fails the reload (at start it is only skipped: there is no older state to keep).
@@ -29,6 +31,7 @@
 #include "btsensor/published.hpp"
 #include "btsensor/shared_tables.hpp"
 #include "control/config.hpp"
+#include "control/exclusion_control.hpp"
 
 namespace btsensor {
 
@@ -79,6 +82,9 @@ class Reloader {
 
   // Records the feed files' current state as "loaded" (after the initial load at start).
   void mark_feeds_loaded();
+  // The exclusions reload too (the config's `exclusions` file, outputs.write_suppressed),
+  // through `x`, which keeps the run-time additions and removals. Null: not reloaded.
+  void set_exclusions(ExclusionControl* x) { exclusions_ = x; }
 
   struct Candidate;  // what a background load produced
 
@@ -101,6 +107,7 @@ class Reloader {
   Reclaimer& reclaimer_;
   ControlStats& stats_;
   Hooks hooks_;
+  ExclusionControl* exclusions_ = nullptr;
   std::map<std::string, std::string> fixed_sections_;  // non-reloadable sections at start
 
   std::future<std::unique_ptr<Candidate>> loading_;

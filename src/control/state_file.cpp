@@ -1,8 +1,5 @@
 #include "control/state_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -15,6 +12,7 @@
 #include "btsensor/home_net.hpp"
 #include "btsensor/model_ids.hpp"
 #include "btsensor/shard.hpp"
+#include "control/atomic_file.hpp"
 #include "control/json.hpp"
 
 namespace btsensor {
@@ -142,6 +140,9 @@ SensorState collect_state(std::span<const Shard* const> shards,
       for (const LabelState& l : h.labels)
         if (l.set_at) {
           s.hosts.push_back(h);
+          // A run that saw no packet still carries restored labels: the saved time is
+          // never before their activity (the restoring timer wheel starts there).
+          for (const LabelState& x : h.labels) s.saved_now = std::max(s.saved_now, x.last_activity);
           return;
         }
     });
@@ -181,6 +182,8 @@ std::string encode_state(const SensorState& s) {
           .field("label", label_name(LabelId(i)))
           .field("set_at", int64_t(l.set_at))
           .field("last_activity", int64_t(l.last_activity))
+          .field("remote",
+                 std::string_view(l.remote.data(), strnlen(l.remote.data(), l.remote.size())))
           .key("reason");
       write_evidence(w, l.reason);
       w.key("flow");
@@ -279,6 +282,13 @@ Result<SensorState> decode_state(std::string_view text, const std::string& name)
       st.set_at = r.integer(l, "set_at", lp, 1, kMaxTs);
       st.last_activity = r.integer(l, "last_activity", lp, 1, kMaxTs);
       st.reason = r.evidence(l, "reason", lp);
+      // The tracker or hunted name behind the label (exclusions match on it); optional.
+      if (l["remote"].is_string()) {
+        const std::string& rem = l["remote"].as_string();
+        size_t n = std::min(rem.size(), st.remote.size() - 1);
+        std::copy_n(rem.data(), n, st.remote.data());
+        st.remote[n] = '\0';
+      }
       st.flow = read_flow(r, l["flow"], lp + ".flow");
     }
     const JsonValue& a = h["alert"];
@@ -335,43 +345,9 @@ Result<SensorState> decode_state(std::string_view text, const std::string& name)
 }
 
 Result<bool> write_state_file(const std::string& path, const SensorState& s) {
-  namespace fs = std::filesystem;
-  const std::string text = encode_state(s);
-  fs::path target(path);
-  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::string tmp =
-      (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
-  auto fail = [&](const char* what) -> Result<bool> {
-    std::string msg =
-        path + ": cannot save the state (" + what + " " + tmp + "): " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return Error{msg};
-  };
   // Owner-only: the file names internal hosts and what they did.
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail("open");
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return fail("write");
-    }
-    off += size_t(n);
-  }
-  // Durable before it replaces the old one: a crash after rename must not leave an empty file.
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return fail("fsync");
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename");
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);  // the rename itself; best effort (some file systems refuse)
-    ::close(dfd);
-  }
+  auto w = write_file_atomically(path, encode_state(s), 0600);
+  if (!w) return Error{w.error() + " (state not saved)"};
   return true;
 }
 

@@ -163,10 +163,11 @@ const std::string& EveFormatter::flow(const FlowRecord& r) {
 
 void EveFormatter::suppressed(uint16_t by) {
   if (!by) return;
-  const auto* ids = opt_.exclusion_ids.get();
+  const ExclusionIds* ids = opt_.exclusion_ids.get();
+  const std::string* id = ids ? ids->at(size_t(by - 1)) : nullptr;
   j_.begin_object("suppressed");
-  if (ids && by <= ids->size()) {
-    j_.str("exclusion", (*ids)[by - 1]);
+  if (id) {
+    j_.str("exclusion", *id);
   } else {
     j_.str("exclusion", "#" + std::to_string(by));
   }

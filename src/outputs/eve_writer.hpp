@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "btsensor/events.hpp"
+#include "btsensor/exclusion_ids.hpp"
 #include "outputs/json_line.hpp"
 
 namespace btsensor {
@@ -16,7 +17,8 @@ struct EveOptions {
   uint16_t community_id_seed = 0;
   // Exclusion ids by index, for "suppressed": {"exclusion": ID} (event.suppressed_by - 1).
   // Null or short: the id is written as "#N".
-  std::shared_ptr<const std::vector<std::string>> exclusion_ids;
+  // Names of exclusions by index (suppressed_by - 1); grows with reloads (exclusion_ids.hpp).
+  std::shared_ptr<const ExclusionIds> exclusion_ids;
 };
 
 // Formats events as JSON text. Separate from where the text goes (file, syslog, queue), so

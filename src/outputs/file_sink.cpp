@@ -107,7 +107,9 @@ void FileSink::sync(SteadyTime now) {
   if (!dirty_ || fd_ < 0 || is_stdout_) return;
   ++fsyncs_;
   dirty_ = false;
-  if (::fdatasync(fd_) != 0) ++counters_.errors;
+  // EINVAL/EROFS: the target cannot be synced at all (a character device such as /dev/null,
+  // a pipe): nothing to make durable, so not an output error.
+  if (::fdatasync(fd_) != 0 && errno != EINVAL && errno != EROFS) ++counters_.errors;
 }
 
 void FileSink::flush(SteadyTime now) {

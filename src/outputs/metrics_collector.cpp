@@ -254,9 +254,10 @@ void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
 
   // Exclusions: one series per configured exclusion (none configured: no series).
   c.add("btsensor_events_suppressed_total", [src](SampleWriter& w) {
-    if (!src->exclusions) return;
-    for (size_t i = 0; i < src->exclusion_ids.size() && i < kMaxExclusions; ++i)
-      w.add({src->exclusion_ids[i]}, double(src->exclusions->by_exclusion[i].get()));
+    if (!src->exclusions || !src->exclusion_ids) return;
+    const size_t n = src->exclusion_ids->size();  // ids interned so far (never shrinks)
+    for (size_t i = 0; i < n && i < kMaxExclusions; ++i)
+      w.add({*src->exclusion_ids->at(i)}, double(src->exclusions->by_exclusion[i].get()));
   });
 }
 

@@ -20,6 +20,7 @@
 
 #include "btsensor/classifier.hpp"
 #include "btsensor/control_stats.hpp"
+#include "btsensor/exclusion_ids.hpp"
 #include "btsensor/exclusions.hpp"
 #include "btsensor/models.hpp"
 #include "btsensor/sensor_stats.hpp"
@@ -87,7 +88,7 @@ struct MetricsSources {
   std::shared_ptr<const ControlStats> control;
   // Exclusions: the counters of the place that applies them, and the ids by index.
   const ExclusionStats* exclusions = nullptr;
-  std::vector<std::string> exclusion_ids;
+  std::shared_ptr<const ExclusionIds> exclusion_ids;  // grows with reloads
   std::string version;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
 };

@@ -7,7 +7,7 @@ namespace btsensor {
 
 Result<std::unique_ptr<OutputSet>> OutputSet::create(
     const OutputsConfig& cfg, QueueFull on_full,
-    std::shared_ptr<const std::vector<std::string>> exclusion_ids) {
+    std::shared_ptr<const ExclusionIds> exclusion_ids) {
   auto set = std::make_unique<OutputSet>();
   WriterOptions wo;
   wo.on_full = on_full;

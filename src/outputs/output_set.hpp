@@ -20,7 +20,7 @@ class OutputSet final : public EventSink {
   // `exclusion_ids` (index = suppressed_by - 1) names exclusions in suppressed records.
   static Result<std::unique_ptr<OutputSet>> create(
       const OutputsConfig& cfg, QueueFull on_full,
-      std::shared_ptr<const std::vector<std::string>> exclusion_ids = nullptr);
+      std::shared_ptr<const ExclusionIds> exclusion_ids = nullptr);
 
   void on_flow(const FlowRecord& r) override {
     for (auto& w : writers_) w->on_flow(r);

@@ -386,9 +386,44 @@ TEST_F(OpsTest, ReloadUnderTrafficAndControlCommands) {
       << "no flow with reputation evidence after the failed reload";
   EXPECT_EQ(stat_of(ctl({"stats"}), "drops", "ring_full"), ring_before);
 
+  // --- exclusions changed at run time: 10.1.0.1 suppressed, then reported again -------
+  const std::string lab =
+      R"({"id":"lab-host","reason":"test lab","owner":"soc@example.com","hosts":["10.1.0.1"]})";
+  CmdResult add = ctl({"exclusion", "add", lab});
+  EXPECT_EQ(add.code, 0) << add.out;
+  CmdResult dup = ctl({"exclusion", "add", lab});
+  EXPECT_EQ(dup.code, 1);
+  EXPECT_NE(dup.out.find("'lab-host' exists"), std::string::npos) << dup.out;
+  CmdResult invalid = ctl({"exclusion", "add", R"({"id":"x","reason":"r","hosts":["10.1.0.9"]})"});
+  EXPECT_EQ(invalid.code, 1);
+  EXPECT_NE(invalid.out.find("owner"), std::string::npos) << invalid.out;
+  CmdResult persist =
+      ctl({"exclusion", "add", R"({"id":"y","reason":"r","owner":"o","hosts":["10.1.0.9"]})",
+           "--persist"});
+  EXPECT_EQ(persist.code, 1);
+  EXPECT_NE(persist.out.find("control.runtime_exclusions"), std::string::npos) << persist.out;
+  CmdResult list = ctl({"exclusion", "list"});
+  EXPECT_NE(list.out.find("{\"id\":\"lab-host\",\"source\":\"runtime\"}"), std::string::npos)
+      << list.out;
+  std::this_thread::sleep_for(300ms);  // records already on their way out
+  size_t mark2 = lines_of(eve).size();
+  std::this_thread::sleep_for(1500ms);
+  auto e2 = lines_of(eve);
+  EXPECT_EQ(reputation_flows(e2, mark2, "10.1.0.1"), 0u) << "suppressed host still reported";
+  EXPECT_GT(reputation_flows(e2, mark2, "10.1.0.2"), 0u);
+  CmdResult rm = ctl({"exclusion", "remove", "lab-host"});
+  EXPECT_EQ(rm.code, 0) << rm.out;
+  CmdResult rm2 = ctl({"exclusion", "remove", "lab-host"});
+  EXPECT_EQ(rm2.code, 1);
+  EXPECT_NE(rm2.out.find("no exclusion 'lab-host'"), std::string::npos) << rm2.out;
+  const size_t mark3 = lines_of(eve).size();
+  EXPECT_TRUE(
+      wait_until([&] { return reputation_flows(lines_of(eve), mark3, "10.1.0.1") > 0; }, 10s));
+
   ::kill(sensor.pid(), SIGTERM);
   EXPECT_EQ(sensor.wait(), 0) << slurp(dir / "reload.log");
   std::string log = slurp(dir / "reload.log");
+  EXPECT_NE(log.find("suppressed by 1 exclusion(s)"), std::string::npos) << log;
   EXPECT_NE(log.find("reload (signal): ok"), std::string::npos) << log;
   EXPECT_NE(log.find("reload (control): failed, the running state is kept"), std::string::npos);
   // The service manager heard: READY once every lcore ran, RELOADING … READY around each

@@ -60,7 +60,7 @@ struct Fixture {
     outputs[1].name = "syslog";
     for (auto& o : outputs) s.outputs.push_back(&o);
     s.exclusions = &exclusions;
-    s.exclusion_ids = {"sandbox-net", "ci-private-tracker"};
+    s.exclusion_ids = ExclusionIds::make({"sandbox-net", "ci-private-tracker"});
     s.version = "9.9.9";
     for (auto& cs : classifiers) s.classifiers.push_back(&cs);
     for (auto& m : models) s.models.push_back(&m);

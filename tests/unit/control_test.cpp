@@ -15,6 +15,8 @@
 #include "btsensor/shard.hpp"
 #include "control/config.hpp"
 #include "control/control_server.hpp"
+#include "control/exclusion_control.hpp"
+#include "control/exclusions_loader.hpp"
 #include "control/reloader.hpp"
 #include "control/shared_state.hpp"
 #include "support/collect_sink.hpp"
@@ -163,6 +165,44 @@ TEST_F(ReloadFixture, WatchedFeedIsReloadedWhenItChanges) {
   ASSERT_FALSE(r.history().empty());
   EXPECT_EQ(r.history().back().trigger, "feed change");
   EXPECT_EQ(r.history().back().reloaded, std::vector<std::string>{"feeds"});
+}
+
+// The exclusions file reloads with the rest; a bad one fails the whole reload.
+TEST_F(ReloadFixture, ExclusionsReloadAllOrNothing) {
+  auto xfile = [&](const std::string& host) {
+    write(dir / "x.yaml",
+          "exclusions:\n  - {id: lab, reason: r, owner: o, hosts: [" + host + "]}\n");
+  };
+  xfile("10.0.0.1");
+  start(config_text() + "exclusions: x.yaml\n", "198.51.100.1\n");
+  auto ids = ExclusionIds::make();
+  ExclusionControl x(shared.exclusions, none, ids, "");
+  {
+    Diagnostics d;
+    auto base = load_configured_exclusions(cfg, d, nullptr);
+    ASSERT_TRUE(base);
+    ASSERT_TRUE(x.set_base(std::move(*base), nullptr));
+  }
+  Reloader r(cfg, 2, shared, none, stats);
+  r.set_exclusions(&x);
+  LabelEvent e;
+  e.ts = T0;
+  e.host = ip("10.0.0.2");
+  EXPECT_EQ(shared.exclusions.get()->match(e), 0);
+  xfile("10.0.0.2");
+  ReloadResult res = reload(r);
+  ASSERT_TRUE(res.ok) << (res.errors.empty() ? "" : res.errors[0]);
+  EXPECT_EQ(res.reloaded, (std::vector<std::string>{"exclusions", "pipeline", "feeds"}));
+  EXPECT_EQ(shared.exclusions.get()->match(e), 1);
+  const ExclusionSet* before = shared.exclusions.get();
+  const ReputationTable* rep = shared.reputation.get();
+  write(dir / "x.yaml", "exclusions:\n  - {id: lab, reason: r, hosts: [10.0.0.3]}\n");
+  res = reload(r);
+  EXPECT_FALSE(res.ok);
+  ASSERT_FALSE(res.errors.empty());
+  EXPECT_NE(res.errors[0].find("x.yaml:2:"), std::string::npos) << res.errors[0];
+  EXPECT_EQ(shared.exclusions.get(), before);
+  EXPECT_EQ(shared.reputation.get(), rep);
 }
 
 // --- control socket ----------------------------------------------------------------
@@ -364,6 +404,155 @@ TEST_F(ControlFixture, PipelinedRequestsInOrder) {
     ids.push_back((*v)["id"].as_int());
   }
   EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3}));
+}
+
+// --- exclusions changed at run time ---------------------------------------------------
+
+LabelEvent label_of(const char* host) {
+  LabelEvent e;
+  e.ts = T0;
+  e.host = ip(host);
+  e.label = uint8_t(LabelId::kBittorrentUser);
+  return e;
+}
+
+// The id an event is attributed to, through the published set and the id table.
+std::string covered_by(const Published<ExclusionSet>& p, const ExclusionIds& ids, const char* h) {
+  uint16_t m = p.get()->match(label_of(h));
+  return m ? *ids.at(m - 1) : std::string("-");
+}
+
+JsonValue entry(const std::string& json) {
+  auto v = parse_json(json);
+  EXPECT_TRUE(v) << json;
+  return *v;
+}
+
+struct ExclusionFixture : ::testing::Test {
+  TempDir dir;
+  Published<ExclusionSet> published;
+  StoppedReaders none;
+  std::shared_ptr<ExclusionIds> ids = ExclusionIds::make();
+  std::unique_ptr<ExclusionControl> x;
+  void SetUp() override {
+    x = std::make_unique<ExclusionControl>(published, none, ids, dir / "runtime.json");
+    ASSERT_TRUE(x->set_base(file_set("a:10.0.0.1", "b:10.0.0.2"), nullptr));
+  }
+  // "id:host" entries as an exclusions file would give them.
+  template <class... E>
+  std::unique_ptr<ExclusionSet> file_set(E... e) {
+    std::string text = "exclusions:\n";
+    for (std::string one : {std::string(e)...}) {
+      auto colon = one.find(':');
+      text += "  - {id: " + one.substr(0, colon) + ", reason: r, owner: o, hosts: [" +
+              one.substr(colon + 1) + "]}\n";
+    }
+    Diagnostics diag;
+    auto set = parse_exclusions(text, "x.yaml", diag);
+    EXPECT_TRUE(set) << (diag.lines.empty() ? "" : diag.lines[0]);
+    return std::move(*set);
+  }
+};
+
+TEST_F(ExclusionFixture, AddRemoveAndIdsKeepTheirIndex) {
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.1"), "a");
+  JsonWriter out;
+  ASSERT_TRUE(
+      x->add(entry(R"({"id":"c","reason":"lab","owner":"soc","hosts":["10.0.0.3"]})"), false, out));
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.3"), "c");
+  // Errors: duplicate id, invalid entry (the loader's message), unknown id on remove.
+  auto dup =
+      x->add(entry(R"({"id":"a","reason":"r","owner":"o","hosts":["10.0.0.9"]})"), false, out);
+  ASSERT_FALSE(dup);
+  EXPECT_NE(dup.error().find("'a' exists"), std::string::npos) << dup.error();
+  auto bad = x->add(entry(R"({"id":"d","reason":"r","hosts":["10.0.0.4"]})"), false, out);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("owner"), std::string::npos) << bad.error();
+  EXPECT_FALSE(x->remove("nope", false, out));
+  // Removing a file entry: refused with persist, fine without.
+  EXPECT_FALSE(x->remove("a", true, out));
+  ASSERT_TRUE(x->remove("a", false, out));
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.1"), "-");
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.3"), "c");
+  EXPECT_EQ(*ids->at(0), "a");  // index 0 keeps naming "a" (events in flight, counters)
+  EXPECT_EQ(ids->size(), 3u);
+  JsonWriter l;
+  x->list(l);
+  EXPECT_EQ(
+      l.str(),
+      R"("exclusions":[{"id":"b","source":"file"},{"id":"c","source":"runtime"}],"removed":["a"])");
+}
+
+// A reload brings a new file: run-time changes stay, a run-time id the file now defines
+// gives way, and indexes never move.
+TEST_F(ExclusionFixture, RuntimeChangesSurviveAReload) {
+  JsonWriter out;
+  ASSERT_TRUE(
+      x->add(entry(R"({"id":"c","reason":"r","owner":"o","hosts":["10.0.0.3"]})"), false, out));
+  ASSERT_TRUE(
+      x->add(entry(R"({"id":"e","reason":"r","owner":"o","hosts":["10.0.0.5"]})"), false, out));
+  ASSERT_TRUE(x->remove("b", false, out));
+  std::vector<std::string> notes;
+  ASSERT_TRUE(x->set_base(file_set("e:10.0.0.50", "b:10.0.0.2", "f:10.0.0.6"), &notes));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("'e'"), std::string::npos);
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.1"), "-");  // "a" left the file
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.2"), "-");  // "b" removed at run time
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.3"), "c");
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.5"), "-");  // the file's "e" applies
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.50"), "e");
+  EXPECT_EQ(covered_by(published, *ids, "10.0.0.6"), "f");
+  EXPECT_EQ(*ids->at(0), "a");
+  EXPECT_EQ(*ids->at(4), "f");
+}
+
+TEST_F(ExclusionFixture, PersistedAdditionsComeBackAtStart) {
+  JsonWriter out;
+  ASSERT_TRUE(
+      x->add(entry(R"({"id":"p","reason":"r","owner":"o","hosts":["10.0.0.7"]})"), true, out));
+  ASSERT_TRUE(
+      x->add(entry(R"({"id":"t","reason":"r","owner":"o","hosts":["10.0.0.8"]})"), false, out));
+  EXPECT_EQ(out.str().find("\"persisted\":true") != std::string::npos, true);
+  // A new sensor: the persisted one is back, the run-time-only one is not.
+  Published<ExclusionSet> p2;
+  auto ids2 = ExclusionIds::make();
+  ExclusionControl again(p2, none, ids2, dir / "runtime.json");
+  Diagnostics diag;
+  again.load_persisted(diag);
+  EXPECT_TRUE(diag.empty()) << diag.lines[0];
+  ASSERT_TRUE(again.set_base(file_set("a:10.0.0.1"), nullptr));
+  EXPECT_EQ(covered_by(p2, *ids2, "10.0.0.7"), "p");
+  EXPECT_EQ(covered_by(p2, *ids2, "10.0.0.8"), "-");
+  // Removing the persisted entry rewrites the file.
+  JsonWriter o2;
+  ASSERT_TRUE(again.remove("p", false, o2));
+  Published<ExclusionSet> p3;
+  auto ids3 = ExclusionIds::make();
+  ExclusionControl third(p3, none, ids3, dir / "runtime.json");
+  third.load_persisted(diag);
+  ASSERT_TRUE(third.set_base(file_set("a:10.0.0.1"), nullptr));
+  EXPECT_EQ(covered_by(p3, *ids3, "10.0.0.7"), "-");
+  // Without a runtime file configured, persist is refused.
+  ExclusionControl nofile(p3, none, ids3, "");
+  JsonWriter o3;
+  auto r = nofile.add(entry(R"({"id":"q","reason":"r","owner":"o"})"), true, o3);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("control.runtime_exclusions"), std::string::npos);
+}
+
+// The control socket command, through the handler the wiring registers.
+TEST_F(ExclusionFixture, HandlerActions) {
+  ControlHandler h = x->handler();
+  JsonWriter out;
+  EXPECT_TRUE(h(entry(R"({"cmd":"exclusion","action":"list"})"), out));
+  auto r = h(entry(R"({"cmd":"exclusion","action":"add"})"), out);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("\"exclusion\" must be an object"), std::string::npos);
+  r = h(entry(R"({"cmd":"exclusion","action":"fly"})"), out);
+  ASSERT_FALSE(r);
+  r = h(entry(R"({"cmd":"exclusion","action":"remove","id":"a","persist":"yes"})"), out);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(h(entry(R"({"cmd":"exclusion","action":"remove","id":"a"})"), out));
 }
 
 }  // namespace

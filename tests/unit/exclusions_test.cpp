@@ -563,7 +563,7 @@ TEST(ExclusionCounting, WrittenMarkedWhenAsked) {
   EXPECT_EQ(out.alerts[1].suppressed_by, 2);
   EXPECT_EQ(out.alerts[2].suppressed_by, 0);
   EveOptions eo;
-  eo.exclusion_ids = std::make_shared<const std::vector<std::string>>(pub.p.get()->ids());
+  eo.exclusion_ids = ExclusionIds::make(pub.p.get()->ids());
   EveFormatter fmt(eo);
   const std::string a0 = fmt.alert(out.alerts[0]);
   const std::string tail = R"(,"suppressed":{"exclusion":"sandbox"}})";
