@@ -181,6 +181,11 @@ def file_seeds(out):
     out.put("feed", b"\x01" + b"1,BitTorrent,trackers\n2,CnC,bots\n\x00"
             b"192.0.2.1,1,100\n198.51.100.0/24,2,50\n2001:db8::1,1,127\n")
     out.put("feed", b"\x02" + read(pipe + "feeds/trackers.example.txt"))
+    # The control socket's JSON requests and the state file (tests/unit/state_test.cpp shapes).
+    for j in [b'{"cmd":"labels","host":"10.0.0.2"}', b'{"cmd":"reload"}', b'[1,-2.5e3,true,null,"\\u00e9"]']:
+        out.put("state", b"\x00" + j)
+    out.put("state", b'\x01{"format":"btsensor-state","version":1,"written_at":1,"saved_now":1,'
+            b'"hosts":[],"peers":[],"trackers":[]}')
     if os.path.exists(os.path.join(ROOT, pipe + "exclusions.example.yaml")):
         out.put("exclusions", b"\x00" + read(pipe + "exclusions.example.yaml"))
         for zone in ["Europe/Berlin", "America/New_York", "UTC"]:
