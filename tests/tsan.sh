@@ -27,11 +27,9 @@ if ninja -C "$B" -t targets all | grep -q '^tests/dataplane_tests:'; then
   targets+=(tests/dataplane_tests tests/dataplane_parts_tests)
 fi
 ninja -C "$B" "${targets[@]}" bench/gen/btgen
-# What meson's test() sets for these suites (tests/meson.build), since they run directly here.
+# As meson's test() sets it (tests/meson.build): tests that run the (TSan-built) binary.
 export BTSENSOR_BIN="$(cd "$B" && pwd)/src/app/btsensor"
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-# As meson test sets it: the pcap exclusions tests run the (TSan-built) binary.
-export BTSENSOR_BIN="$PWD/$B/src/app/btsensor"
 status=0
 run() {
   echo "== tsan: $*"
