@@ -4,9 +4,9 @@
 # (--version, check-config of every shipped config with the installed pipeline, ctl
 # --help), verifies the systemd unit, and purges it again.
 #
-# Not root (a developer's machine): the same checks on the package unpacked with
-# `dpkg-deb -x` into a temporary directory (the binary finds the pipeline next to itself),
-# no dpkg -i. Skipped (exit 77) for sanitizer builds and builds not configured with
+# Not root (a developer's machine), or BTSENSOR_PACKAGE_NO_INSTALL=1: the same checks on the
+# package unpacked with `dpkg-deb -x` into a temporary directory (the binary finds the
+# pipeline next to itself), no dpkg -i. Skipped (exit 77) for sanitizer builds and builds not configured with
 # --prefix=/usr (tests/run.sh configures /usr), except under CI=true, where a /usr-less
 # build fails: CI must package.
 #   tests/package/package_test.sh SOURCE_DIR BUILD_DIR B_SANITIZE
@@ -54,7 +54,9 @@ check "Version is $version" grep -q "Version: $version" <<<"$fields"
 check "conffiles list /etc/btsensor/btsensor.yaml" \
   bash -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./conffiles | grep -qx /etc/btsensor/btsensor.yaml"
 
-if [ "$(id -u)" -eq 0 ] && command -v dpkg >/dev/null; then
+install=false
+[ "$(id -u)" -eq 0 ] && [ "${BTSENSOR_PACKAGE_NO_INSTALL:-}" != 1 ] && install=true
+if $install; then
   if dpkg-query -W -f='${Status}' btsensor 2>/dev/null | grep -q "ok installed"; then
     echo "SKIP install: a btsensor package is already installed on this machine; not touching it"
     finish
@@ -70,7 +72,7 @@ else
   dpkg-deb -x "$deb" "$root"
   bin=$root/usr/bin/btsensor etc=$root/etc/btsensor unit=$root/lib/systemd/system/btsensor.service
   sed -i "s|/usr/share/btsensor/|$root/usr/share/btsensor/|g" "$etc"/*.yaml
-  echo "note: not root: checking the unpacked package (dpkg -i needs root)"
+  echo "note: checking the unpacked package (not root, or BTSENSOR_PACKAGE_NO_INSTALL=1)"
 fi
 
 check "btsensor --version says $version" bash -c "'$bin' --version | grep -qx 'btsensor $version'"
@@ -78,19 +80,27 @@ for cfg in "$etc"/btsensor.yaml "$etc"/btsensor-10g.yaml "$etc"/btsensor-40g.yam
   check "check-config $(basename "$cfg") with the installed pipeline" \
     env -u BTSENSOR_PIPELINE "$bin" check-config "$cfg"
 done
-# The default pipeline is the installed one (not the source tree's).
 # An empty capture written here (captures are not kept in the repository): the 24-byte
 # classic pcap header, little-endian, v2.4, snaplen 65535, LINKTYPE_ETHERNET.
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' \
   >"$work/empty.pcap"
-out=$(cd / && env -u BTSENSOR_PIPELINE "$bin" replay -q --eve /dev/null "$work/empty.pcap" 2>&1)
-check "replay runs with the installed pipeline" test $? -eq 0
+check "replay runs with the installed pipeline" \
+  bash -c "cd / && env -u BTSENSOR_PIPELINE '$bin' replay -q --eve /dev/null '$work/empty.pcap'"
+# The default pipeline is the installed one, not the source tree's this binary was built
+# from: spoil the installed copy and check-config must name it.
+hunting="$(dirname "$bin")/../share/btsensor/pipelines/bittorrent/hunting.yaml"
+hunting=$(realpath "$hunting")
+cp "$hunting" "$work/hunting.yaml.orig"
+printf 'bogus_key: 1\n' >>"$hunting"
+spoiled=$(cd / && env -u BTSENSOR_PIPELINE "$bin" check-config "$etc/btsensor.yaml" 2>&1)
+check "the installed pipeline is the default one ($hunting)" grep -q "^$hunting:" <<<"$spoiled"
+cp "$work/hunting.yaml.orig" "$hunting"
 check "ctl --help" bash -c "'$bin' ctl --help | grep -q 'exclusion add'"
-if command -v systemd-analyze >/dev/null && [ "$(id -u)" -eq 0 ]; then
+if command -v systemd-analyze >/dev/null && $install; then
   check "systemd-analyze verify btsensor.service" \
     bash -c "systemd-analyze verify '$unit' 2>&1 | grep -v 'dpdk.service' | grep -q . && exit 1 || exit 0"
 fi
-if [ "$(id -u)" -eq 0 ]; then
+if $install; then
   check "dpkg --purge" dpkg --purge btsensor
   check "binary removed" test ! -e /usr/bin/btsensor
   check "configs removed on purge" test ! -e /etc/btsensor/btsensor.yaml
