@@ -10,6 +10,8 @@
 //     -c, --config FILE        sensor config (engine, dpi, flows, hosts, reputation feeds)
 //     --reps N                 timed passes, each on a fresh shard (default 5)
 //     --burst N                packets per Shard::process call (default 32, the RX burst)
+//     --lookahead N            packets decoded and prefetched ahead in a burst (default: the
+//                              engine's, 8; 0 turns the pipeline off: the A/B peer)
 //     --flow-capacity N        flows per shard (default: config)
 //     --host-capacity N        hosts per shard (default: config)
 //     --dpi-max-packets N      payload packets inspected per flow direction (default: config)
@@ -107,6 +109,7 @@ void measure_memory(const EngineConfig& base, const SharedTables* shared) {
 int main(int argc, char** argv) {
   std::string config_path, capture, flows = "none";
   uint64_t reps = 5, burst = 32, flow_cap = 0, host_cap = 0, dpi_max = 0, rep_n = 0;
+  uint64_t lookahead = EngineConfig{}.lookahead;
   bool have_dpi = false, memory = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -124,6 +127,13 @@ int main(int argc, char** argv) {
       num(reps);
     } else if (a == "--burst") {
       num(burst);
+    } else if (a == "--lookahead") {
+      num(lookahead);
+      if (lookahead > EngineConfig::kMaxLookahead) {
+        std::fprintf(stderr, "engine_alone: --lookahead is at most %u\n",
+                     EngineConfig::kMaxLookahead);
+        return 2;
+      }
     } else if (a == "--flow-capacity") {
       num(flow_cap);
     } else if (a == "--host-capacity") {
@@ -139,7 +149,8 @@ int main(int argc, char** argv) {
     } else if (a == "--memory") {
       memory = true;
     } else if (a == "-h" || a == "--help") {
-      std::puts("usage: engine_alone [-c CONFIG] [--reps N] [--burst N] [--flow-capacity N]");
+      std::puts("usage: engine_alone [-c CONFIG] [--reps N] [--burst N] [--lookahead N]");
+      std::puts("       [--flow-capacity N]");
       std::puts("       [--host-capacity N] [--dpi-max-packets N] [--reputation N]");
       std::puts("       [--flows all|bittorrent|none] [--memory] CAPTURE");
       return 0;
@@ -166,6 +177,7 @@ int main(int argc, char** argv) {
   EngineConfig& ec = cfg.engine;
   if (flow_cap) ec.flow_capacity = uint32_t(flow_cap);
   if (host_cap) ec.host_capacity = uint32_t(host_cap);
+  ec.lookahead = uint32_t(lookahead);
   if (have_dpi) ec.dpi.max_packets = uint32_t(dpi_max);
   ec.flow_output = flows == "all"          ? FlowOutput::kAll
                    : flows == "bittorrent" ? FlowOutput::kBittorrent
@@ -246,12 +258,12 @@ int main(int argc, char** argv) {
       "cycles_per_pkt_median=%.1f cpu_cycles_per_pkt_median=%.1f "
       "ns_per_pkt_median=%.1f tsc_ghz=%.3f packets=%zu wire_bytes=%llu flows=%llu "
       "peak_active_flows=%llu bt_flows=%llu labels=%llu alerts=%llu reputation_entries=%llu "
-      "dpi_max_packets=%u flow_capacity=%u host_capacity=%u shard_rss_bytes=%.0f\n",
+      "dpi_max_packets=%u flow_capacity=%u host_capacity=%u lookahead=%u shard_rss_bytes=%.0f\n",
       median(pps), *mn, *mx, median(pps_cpu), *cmn, *cmx, median(cpp), hz / median(pps_cpu),
       1e9 / median(pps), hz / 1e9, n, (unsigned long long)cap.wire_bytes,
       (unsigned long long)flows_created, (unsigned long long)peak_flows,
       (unsigned long long)bt_flows, (unsigned long long)labels, (unsigned long long)alerts,
       (unsigned long long)rep_entries, ec.dpi.max_packets, ec.flow_capacity, ec.host_capacity,
-      rss_per_flow_peak);
+      ec.lookahead, rss_per_flow_peak);
   return 0;
 }

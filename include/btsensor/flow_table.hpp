@@ -82,6 +82,19 @@ class FlowTable {
   explicit FlowTable(uint32_t capacity);
 
   uint32_t find(const FlowKey& k, uint64_t hash) const;
+  // Prefetch hints for a lookup coming a few packets later (Shard::process): first the
+  // key's home index slot; then, once that slot is in cache, the record it points at
+  // (returned: kNil when the slot is empty or its tag differs, i.e. probably a new flow).
+  // Never needed for correctness: the table may change before the lookup.
+  void prefetch_slot(uint64_t hash) const { __builtin_prefetch(&index_[uint32_t(hash) & mask_]); }
+  uint32_t prefetch_record(uint64_t hash) const {
+    uint64_t s = index_[uint32_t(hash) & mask_];
+    if (s == 0 || tag_of(s) != uint32_t(hash)) return kNil;
+    const char* r = reinterpret_cast<const char*>(&flows_[handle_of(s)]);
+    __builtin_prefetch(r, 1);
+    __builtin_prefetch(r + sizeof(Flow) - 1, 1);  // a record spans two lines
+    return handle_of(s);
+  }
   // Returns the new record's handle (record reset to defaults with `key` set), or kNil when
   // the table is full. Pre: the key is not present.
   uint32_t insert(const FlowKey& k, uint64_t hash);

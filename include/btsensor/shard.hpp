@@ -9,6 +9,7 @@
 // All tables are sized at construction.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -56,6 +57,10 @@ struct EngineConfig {
   Timestamp timer_tick = kNsPerSec;
   uint32_t host_capacity = 1u << 16;  // hosts per shard
   DpiConfig dpi;
+  // Packets of a burst decoded ahead of their processing (0: none, at most kMaxLookahead),
+  // so that the memory they will touch is already being fetched: see Shard::process().
+  uint32_t lookahead = 8;
+  static constexpr uint32_t kMaxLookahead = 16;
 };
 
 class Shard {
@@ -99,7 +104,21 @@ class Shard {
                     Timestamp saved_now);
 
  private:
-  void process_one(const RawPacket& p);
+  // A packet decoded ahead of its turn (Shard::process): decoding is a pure function of the
+  // frame, so doing it early changes nothing but when its memory is fetched.
+  struct Staged {
+    DecodedPacket d;
+    DecodeStatus status = DecodeStatus::ok;
+    bool src_is_a = false;
+    FlowKey key;
+    uint64_t hash = 0;
+    uint32_t flow_hint = FlowTable::kNil;  // a record the index points at (prefetch only)
+  };
+  static constexpr size_t kStageRing = 2 * EngineConfig::kMaxLookahead;
+  void stage(const RawPacket& p, Staged& s);
+  void prefetch_record(Staged& s);
+  void prefetch_host(const Staged& s) const;
+  void process_one(const RawPacket& p, const Staged& s);
   uint32_t lookup_or_create(const DecodedPacket& d, const FlowKey& key, uint64_t hash,
                             bool src_is_a, Timestamp ts);
   Timestamp timeout_of(const Flow& f) const;
@@ -123,6 +142,7 @@ class Shard {
   HostModels models_;
   const SharedTables* shared_;
   Timestamp now_ = 0;  // high-water mark of packet time seen by this shard
+  std::array<Staged, kStageRing> staged_{};
 };
 
 }  // namespace btsensor

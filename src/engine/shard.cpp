@@ -1,5 +1,7 @@
 #include "btsensor/shard.hpp"
 
+#include <algorithm>
+
 #include "btsensor/evidence.hpp"
 
 namespace {
@@ -28,13 +30,55 @@ Shard::~Shard() = default;
 void Shard::process(std::span<const RawPacket> burst) {
   classifier_.begin_burst();
   models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
-  // A frame's bytes are cold when its turn comes (DMA'd or copied long before): ask for the
-  // next frame's first line (its L2–L4 headers) while this one is processed.
-  for (size_t i = 0; i < burst.size(); ++i) {
-    if (i + 1 < burst.size()) __builtin_prefetch(burst[i + 1].data);
-    process_one(burst[i]);
+  // A software pipeline over the burst (as DPDK's l3fwd does): packet i + L is decoded and
+  // its flow's home index slot prefetched; packet i + L/2, whose slot has arrived by then,
+  // gets its flow record prefetched; packet i + 1, whose record has arrived, its host. When
+  // packet i's turn comes the misses it would have taken one after the other (index slot →
+  // record → host, each a DRAM round trip once the tables outgrow the caches) have been
+  // overlapped with the work on the packets before it.
+  const size_t n = burst.size();
+  const size_t ahead = std::min<size_t>(cfg_.lookahead, EngineConfig::kMaxLookahead);
+  size_t next = 0;  // the next packet to stage
+  auto stage_until = [&](size_t end) {
+    for (end = std::min(end, n); next < end; ++next) {
+      // The frame after this one: its first line (L2–L4 headers) is on its way meanwhile.
+      if (next + 1 < n) __builtin_prefetch(burst[next + 1].data);
+      stage(burst[next], staged_[next % kStageRing]);
+    }
+  };
+  stage_until(ahead);
+  for (size_t i = 0; i < n; ++i) {
+    stage_until(i + ahead + 1);
+    if (ahead >= 2 && i + ahead / 2 < n) prefetch_record(staged_[(i + ahead / 2) % kStageRing]);
+    if (ahead >= 1 && i + 1 < n) prefetch_host(staged_[(i + 1) % kStageRing]);
+    process_one(burst[i], staged_[i % kStageRing]);
   }
   if (!burst.empty()) advance(now_);
+}
+
+void Shard::stage(const RawPacket& p, Staged& s) {
+  s.status = decode_packet(p.link, {p.data, p.caplen}, s.d);
+  s.flow_hint = FlowTable::kNil;
+  if (s.status != DecodeStatus::ok) return;
+  s.key = make_flow_key(s.d.tuple, s.src_is_a);
+  s.hash = hash_flow_key(s.key);
+  flows_.prefetch_slot(s.hash);
+}
+
+void Shard::prefetch_record(Staged& s) {
+  if (s.status == DecodeStatus::ok) s.flow_hint = flows_.prefetch_record(s.hash);
+}
+
+void Shard::prefetch_host(const Staged& s) const {
+  // The payload's first lines (what DPI reads next); then the flow's cached host handle
+  // (what host_of() tries first). Hints only.
+  if (s.status == DecodeStatus::ok && s.d.payload_len) {
+    __builtin_prefetch(s.d.payload);
+    if (s.d.payload_len > 64) __builtin_prefetch(s.d.payload + 64);
+  }
+  if (s.flow_hint == FlowTable::kNil) return;
+  uint32_t h = flows_.at(s.flow_hint).host;
+  if (h < hosts_.capacity()) __builtin_prefetch(&hosts_.at(h), 1);
 }
 
 uint32_t Shard::advance(Timestamp now) {
@@ -239,13 +283,12 @@ uint32_t Shard::lookup_or_create(const DecodedPacket& d, const FlowKey& key, uin
   return h;
 }
 
-void Shard::process_one(const RawPacket& p) {
+void Shard::process_one(const RawPacket& p, const Staged& s) {
   stats_.packets.add();
   stats_.bytes.add(p.wire_len);
-  DecodedPacket d;
-  DecodeStatus st = decode_packet(p.link, {p.data, p.caplen}, d);
-  stats_.decode[size_t(st)].add();
-  if (st != DecodeStatus::ok) return;
+  stats_.decode[size_t(s.status)].add();
+  if (s.status != DecodeStatus::ok) return;
+  const DecodedPacket& d = s.d;
   if (!d.has_l4) stats_.no_l4.add();
 
   Timestamp ts = p.ts;
@@ -258,10 +301,9 @@ void Shard::process_one(const RawPacket& p) {
   }
   flow_timers_.start(now_);  // first packet sets the wheel's epoch; later calls do nothing
 
-  bool src_is_a;
-  FlowKey key = make_flow_key(d.tuple, src_is_a);
-  uint64_t hash = hash_flow_key(key);
-  uint32_t h = lookup_or_create(d, key, hash, src_is_a, ts);
+  const bool src_is_a = s.src_is_a;
+  const FlowKey& key = s.key;
+  uint32_t h = lookup_or_create(d, key, s.hash, src_is_a, ts);
   if (h == FlowTable::kNil) return;
 
   Flow& f = flows_.at(h);
