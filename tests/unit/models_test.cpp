@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "btsensor/shard.hpp"
+#include "support/bt_payloads.hpp"
 #include "support/collect_sink.hpp"
 #include "support/frames.hpp"
 #include "support/pipeline.hpp"
@@ -13,24 +14,6 @@ namespace {
 constexpr Timestamp S = kNsPerSec;
 constexpr Timestamp MIN = 60 * S;
 constexpr Timestamp T0 = 1'700'000'000 * S;
-
-// GET /announce with a 20-byte info_hash (%01 … %14 url-encoded) and a Transmission peer_id.
-Bytes announce() {
-  std::string q = "GET /announce?info_hash=";
-  for (int i = 1; i <= 20; ++i) {
-    char b[4];
-    std::snprintf(b, sizeof b, "%%%02X", i);
-    q += b;
-  }
-  q += "&peer_id=-TR2940-abcdefghijkl&port=51413&uploaded=0&downloaded=0&left=0&event=started "
-       "HTTP/1.1\r\nHost: tracker.example\r\nUser-Agent: Transmission/2.94\r\n\r\n";
-  return text(q);
-}
-
-// A DHT ping query: d1:ad2:id20:<20 x 'A'>e1:q4:ping1:t2:aa1:y1:qe
-Bytes dht_ping() {
-  return text("d1:ad2:id20:AAAAAAAAAAAAAAAAAAAAe1:q4:ping1:t2:aa1:y1:qe");
-}
 
 struct ModelsFixture : ::testing::Test {
   EngineConfig cfg;

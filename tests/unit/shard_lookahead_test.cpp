@@ -11,6 +11,7 @@
 #include <string>
 
 #include "btsensor/shard.hpp"
+#include "support/bt_payloads.hpp"
 #include "support/collect_sink.hpp"
 #include "support/frames.hpp"
 #include "support/pipeline.hpp"
@@ -20,18 +21,6 @@ namespace {
 
 constexpr Timestamp MS = kNsPerSec / 1000;
 constexpr Timestamp T0 = 1'700'000'000 * kNsPerSec;
-
-Bytes announce() {
-  std::string q = "GET /announce?info_hash=";
-  for (int i = 1; i <= 20; ++i) {
-    char b[4];
-    std::snprintf(b, sizeof b, "%%%02X", i);
-    q += b;
-  }
-  q += "&peer_id=-TR2940-abcdefghijkl&port=51413&uploaded=0&downloaded=0&left=0 HTTP/1.1\r\n"
-       "Host: tracker.example\r\n\r\n";
-  return text(q);
-}
 
 Bytes handshake() {
   Bytes b = {19};
@@ -70,7 +59,7 @@ Capture make_mix() {
       case 2:  // DHT ping
         f.proto = kProtoUdp;
         f.dport = 6881;
-        f.payload = text("d1:ad2:id20:AAAAAAAAAAAAAAAAAAAAe1:q4:ping1:t2:aa1:y1:qe");
+        f.payload = dht_ping();
         break;
       case 3:  // close, or reopen a closed connection (port reuse)
         f.dport = 443;
