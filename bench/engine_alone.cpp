@@ -21,6 +21,7 @@
 //
 // Output: one `engine_alone: rep=…` line per pass and a final `RESULT …` line (key=value,
 // median over the passes) for bench/compare.sh.
+#include <malloc.h>
 #include <time.h>
 
 #include <algorithm>
@@ -78,6 +79,9 @@ std::unique_ptr<ReputationTable> synthetic_reputation(uint64_t n, const std::str
 // shard when its flow (host) capacity doubles, divided by the added capacity. Capacities are
 // powers of two so that no table rounds up differently between the two sizes.
 void measure_memory(const EngineConfig& base, const SharedTables* shared) {
+  // A fixed mmap threshold: glibc otherwise raises it after the first large free and serves
+  // the next shard's tables from memory the previous one left resident, hiding their cost.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   CountingSink sink;
   auto rss_of = [&](uint32_t flows, uint32_t hosts) {
     EngineConfig cfg = base;
@@ -95,13 +99,20 @@ void measure_memory(const EngineConfig& base, const SharedTables* shared) {
   // FlowTable: Flow record, 8-byte index slot at load ≤ 0.5 (2 slots per flow), slot_of_ and
   // the free-handle stack (4 + 4). TimerWheel: next, prev (4 + 4), slot (2), deadline (8).
   double flow_sizeof = double(sizeof(Flow)) + 2 * 8 + 4 + 4 + (4 + 4 + 2 + 8);
-  // HostTable: the Host record (8-way buckets, no separate index); HostModels: a timer-wheel
-  // entry per host handle.
-  double host_sizeof = double(sizeof(Host)) + (4 + 4 + 2 + 8);
+  // HostTable: the Host record (8-way buckets, no separate index), plus its share of the
+  // label pool (a slot per label_capacity host: HostLabels, owner, free stack, and the
+  // HostModels timer-wheel entry).
+  double label_slot = double(sizeof(HostLabels)) + 4 + 4 + (4 + 4 + 2 + 8);
+  EngineConfig big = base;
+  big.host_capacity = h2;
+  double label_share = double(big.effective_label_capacity()) / double(h2);
+  double host_sizeof = double(sizeof(Host)) + label_slot * label_share;
   std::printf(
       "MEMORY bytes_per_flow_rss=%.1f bytes_per_host_rss=%.1f bytes_per_flow_sizeof=%.0f "
-      "bytes_per_host_sizeof=%.0f sizeof_flow=%zu sizeof_host=%zu\n",
-      per_flow, per_host, flow_sizeof, host_sizeof, sizeof(Flow), sizeof(Host));
+      "bytes_per_host_sizeof=%.0f sizeof_flow=%zu sizeof_host=%zu bytes_per_label_slot=%.0f "
+      "label_slots_per_host=%.4f\n",
+      per_flow, per_host, flow_sizeof, host_sizeof, sizeof(Flow), sizeof(Host), label_slot,
+      label_share);
 }
 
 }  // namespace

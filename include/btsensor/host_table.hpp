@@ -1,10 +1,16 @@
 // Per-shard table of internal hosts: what the classifier and the host models remember about
 // each one. Bounded and preallocated; a host's handle (its slot) is stable while it lives, so
-// the shard's host timer wheel can refer to it.
+// other tables can refer to it.
 //
 // Set-associative, 8-way: a host can only live in its bucket, so lookup touches ≤ 8 slots.
 // When the bucket is full the least recently seen host is evicted, preferring hosts without
-// active labels; the caller is told (to cancel timers and count it).
+// active labels; the caller is told (to end its labels and count it).
+//
+// Two tiers, because most hosts never hold a label: the Host entry (48 bytes, every host)
+// and its label and alert state (HostLabels, ~400 bytes: each label's evidence flow and
+// remote name) in a separate bounded pool, attached while the host holds a label. The pool
+// is sized by EngineConfig::label_capacity; when it is full the models end the labels of
+// the least recently active holder among a few (counted as evicted, never silent).
 #pragma once
 
 #include <array>
@@ -36,15 +42,23 @@ struct AlertState {
 
 constexpr int kMaxListenPorts = 4;
 
+// A host's label and alert state, kept only while it holds a label.
+struct HostLabels {
+  std::array<LabelState, kLabelCount> labels{};
+  AlertState alert;
+};
+
 struct Host {
+  static constexpr uint32_t kNoLabels = 0xffffffffu;
   IpAddr addr;
   Timestamp last_seen = 0;    // 0: slot free
   Timestamp bt_activity = 0;  // last BitTorrent protocol evidence (classifier context)
   std::array<uint16_t, kMaxListenPorts> listen_ports{};  // BitTorrent ports the host uses
+  uint32_t label_slot = kNoLabels;  // its HostLabels in the table's pool, while it has one
   uint8_t nlisten = 0;
-  std::array<LabelState, kLabelCount> labels{};
-  AlertState alert;
-  bool labelled(LabelId l) const { return labels[size_t(l)].set_at != 0; }
+  uint8_t label_bits = 0;  // bit i: label i active (mirrors HostLabels; no pool access)
+  bool labelled(LabelId l) const { return (label_bits >> unsigned(l)) & 1; }
+  bool any_label() const { return label_bits != 0; }
   bool has_listen_port(uint16_t p) const {
     for (int i = 0; i < nlisten; ++i)
       if (listen_ports[size_t(i)] == p) return true;
@@ -61,12 +75,24 @@ struct Host {
     listen_ports[nlisten++] = p;
   }
 };
+static_assert(sizeof(Host) <= 48, "the per-host entry is meant to stay small");
+
+// A host with its label state, as the control plane saves, restores and shows it
+// (label_slot means nothing here; label_bits agrees with labels: see sync_label_bits()).
+struct HostSnapshot : Host, HostLabels {
+  void sync_label_bits() {
+    label_bits = 0;
+    for (int i = 0; i < kLabelCount; ++i)
+      if (labels[size_t(i)].set_at) label_bits |= uint8_t(1u << i);
+  }
+};
 
 class HostTable {
  public:
   static constexpr uint32_t kNil = 0xffffffffu;
   static constexpr int kWays = 8;
-  explicit HostTable(uint32_t capacity);
+  // `label_capacity`: hosts that may hold a label at once (≥ 1, at most `capacity` used).
+  HostTable(uint32_t capacity, uint32_t label_capacity);
 
   uint32_t find(const IpAddr& a) const;
   // Finds or creates. When a live host had to make room, *evicted receives its handle
@@ -76,7 +102,25 @@ class HostTable {
   const Host& at(uint32_t h) const { return hosts_[h]; }
   uint32_t size() const { return size_; }
   uint32_t capacity() const { return uint32_t(hosts_.size()); }
-  void erase(uint32_t h);
+  void erase(uint32_t h);  // frees its label state too
+
+  // --- the label pool ---
+  HostLabels* labels_of(const Host& h) {
+    return h.label_slot == Host::kNoLabels ? nullptr : &pool_[h.label_slot];
+  }
+  const HostLabels* labels_of(const Host& h) const {
+    return h.label_slot == Host::kNoLabels ? nullptr : &pool_[h.label_slot];
+  }
+  // Gives host `h` a zeroed pool slot; false when the pool is full.
+  bool attach_labels(uint32_t h);
+  // Frees the slot of a host (live, or a copy of one just evicted) and clears its bits.
+  void detach_labels(Host& h);
+  uint32_t label_capacity() const { return uint32_t(pool_.size()); }
+  uint32_t labels_in_use() const { return uint32_t(pool_.size() - free_.size()); }
+  // The host a used pool slot belongs to (kNil for a free slot).
+  uint32_t label_owner(uint32_t slot) const { return owner_[slot]; }
+  // The entry with its label state, for the control plane.
+  HostSnapshot snapshot(uint32_t h) const;
 
   template <class Fn>
   void for_each(Fn&& fn) {
@@ -95,6 +139,9 @@ class HostTable {
   std::vector<Host> hosts_;
   uint64_t mask_ = 0;
   uint32_t size_ = 0;
+  std::vector<HostLabels> pool_;
+  std::vector<uint32_t> owner_;  // pool slot → host handle, kNil when free
+  std::vector<uint32_t> free_;   // stack of free pool slots
 };
 
 }  // namespace btsensor

@@ -75,10 +75,12 @@ struct ModelConfig {
 struct alignas(64) ModelStats {
   std::array<Counter, kLabelCount> labels_set;
   std::array<Counter, kLabelCount> labels_expired;
-  std::array<Counter, kLabelCount> labels_evicted;  // host evicted while labelled
+  std::array<Counter, kLabelCount> labels_evicted;  // host or its label state evicted
   std::array<Counter, kLabelCount> labels_active;   // gauge
   std::array<Counter, kModelCount> alerts;
   Counter expiry_runs;  // host timer firings
+  // The label pool was full: a holder's labels ended early to make room (HostTable).
+  Counter label_pool_evictions;
 };
 
 // The per-shard model logic over the shard's host table. Not thread-safe (one per shard).
@@ -101,27 +103,36 @@ class HostModels {
 
   // Timer work: expires labels whose TTL ran out. Returns timers fired.
   uint32_t advance(Timestamp now);
-  // The host in `handle` is about to be evicted (its slot reused): end its labels now.
-  void on_evict(uint32_t handle, const Host& h, Timestamp now);
-  // The host in `handle` was just restored with its labels (state saved at `saved_now`, see
+  // The host `old` (a copy: its slot `handle` is being reused) was evicted: end its labels now.
+  void on_evict(uint32_t handle, const Host& old, Timestamp now);
+  // Restores `saved`'s labels onto the host in `handle` (state saved at `saved_now`, see
   // Shard::restore_host): counts them active and arms its timer. A label whose TTL already
   // ran out expires at the next advance(), with its original deadline as the event time.
-  void restore(uint32_t handle, Timestamp saved_now);
+  // False when the label pool had to make room for it.
+  bool restore(uint32_t handle, const HostSnapshot& saved, Timestamp saved_now);
   // End of capture / shutdown: labels stay as they are (they expire in real time, and a
   // restart may restore them); nothing to do but documented here on purpose.
 
  private:
   void set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason, Timestamp now,
                       bool may_set, const FlowDetail* detail = nullptr);
-  void expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool evicted);
-  void arm(uint32_t handle, const Host& h);
-  void fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence, Timestamp now);
+  void expire(Host& h, HostLabels& hl, LabelId l, Timestamp at, bool evicted);
+  // Ends every label of `h` (evicted) and frees its label state.
+  void evict_labels(Host& h, Timestamp now);
+  // Gives `handle` label state; when the pool is full, first evicts the least recently
+  // active of a few holders. False only if the pool cannot hold even one host.
+  bool attach(uint32_t handle, Timestamp now);
+  // Frees the label state of a host that no longer holds a label.
+  void release_if_unlabelled(Host& h);
+  void arm(uint32_t slot, const HostLabels& hl);
+  void fire_alert(Host& h, HostLabels& hl, Flow& f, uint32_t evidence, Timestamp now);
   static FlowRef ref_of(const Flow& f, uint32_t evidence);
 
   EventSink& sink_;
   ModelStats& stats_;
   HostTable& hosts_;
-  TimerWheel timers_;
+  TimerWheel timers_;          // one per label-pool slot: the earliest deadline of its labels
+  uint32_t evict_cursor_ = 0;  // where the next pool-full eviction starts sampling
   uint32_t budget_;
   ModelConfig defaults_ = ModelConfig::defaults();
   const ModelConfig* cfg_ = &defaults_;

@@ -9,6 +9,7 @@
 // All tables are sized at construction.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -56,6 +57,14 @@ struct EngineConfig {
   uint32_t expiry_budget = 512;
   Timestamp timer_tick = kNsPerSec;
   uint32_t host_capacity = 1u << 16;  // hosts per shard
+  // Hosts of the shard that may hold a label at once: their label and alert state (~430
+  // bytes each with its timer) lives in a pool of this size, not in every host entry.
+  // 0: host_capacity / 16, at least 1024 (never more than the host table).
+  uint32_t label_capacity = 0;
+  uint32_t effective_label_capacity() const {
+    if (label_capacity) return std::min(label_capacity, host_capacity);
+    return std::min(host_capacity, std::max<uint32_t>(1024, host_capacity / 16));
+  }
   DpiConfig dpi;
   // Packets of a burst decoded ahead of their processing (0: none, at most kMaxLookahead),
   // so that the memory they will touch is already being fetched: see Shard::process().
@@ -98,7 +107,7 @@ class Shard {
   // the shard does not run. `saved_now` is the engine time when the state was saved.
   // restore_host: the host with its labels, alert state and context; false when its bucket
   // was full and a host had to make room (that host's labels end as evicted).
-  bool restore_host(const Host& saved, Timestamp saved_now);
+  bool restore_host(const HostSnapshot& saved, Timestamp saved_now);
   // A learned peer of `host` until `expires`.
   void restore_peer(const IpAddr& host, const IpAddr& ip, uint16_t port, Timestamp expires,
                     Timestamp saved_now);

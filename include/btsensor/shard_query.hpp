@@ -104,7 +104,7 @@ class HostQuery final : public ShardQuery {
   bool step(const Shard& s) override;
 
   bool found() const { return found_; }
-  const Host& host() const { return host_; }
+  const HostSnapshot& host() const { return host_; }
   Timestamp expires(LabelId l) const { return expires_[size_t(l)]; }
   uint32_t learned_peers() const { return peers_; }
   Timestamp shard_now() const { return now_; }
@@ -115,7 +115,7 @@ class HostQuery final : public ShardQuery {
   bool started_ = false, found_ = false;
   uint32_t cursor_ = 0, peers_ = 0;
   Timestamp now_ = 0;
-  Host host_;
+  HostSnapshot host_;  // preallocated: a copy, not an allocation, on the shard's thread
   std::array<Timestamp, kLabelCount> expires_{};
 };
 

@@ -197,8 +197,11 @@ Result<SensorConfig> parse_root(const YAML::Node& root, Reporter& rep) {
     if (!n.IsMap()) {
       rep.at(n, "hosts", "expected a mapping");
     } else {
-      check_keys(rep, n, "hosts", {"capacity"});
+      check_keys(rep, n, "hosts", {"capacity", "label_capacity"});
       read_uint(rep, n, "capacity", "hosts.capacity", cfg.engine.host_capacity, 8, 1u << 26);
+      // 0 (the default): host capacity / 16, at least 1024 (shard.hpp).
+      read_uint(rep, n, "label_capacity", "hosts.label_capacity", cfg.engine.label_capacity, 0,
+                1u << 26);
     }
   }
   if (YAML::Node n = root["home_net"]) parse_home_net(rep, n, cfg.engine);

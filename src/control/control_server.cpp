@@ -424,7 +424,7 @@ void ControlServer::run_shard_jobs() {
         w.key("host").begin_object().field("ip", j.ip_text).field("shard", unsigned(j.shard));
         w.field("known", q.found());
         if (q.found()) {
-          const Host& h = q.host();
+          const HostSnapshot& h = q.host();
           write_time(w, "last_seen", h.last_seen);
           write_time(w, "last_bittorrent_activity", h.bt_activity);
           w.key("listen_ports").begin_array();

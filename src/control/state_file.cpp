@@ -122,7 +122,7 @@ FlowRef read_flow(Reader& r, const JsonValue& f, const std::string& path) {
 
 size_t SensorState::labels() const {
   size_t n = 0;
-  for (const Host& h : hosts)
+  for (const HostSnapshot& h : hosts)
     for (const LabelState& l : h.labels) n += l.set_at != 0;
   return n;
 }
@@ -136,15 +136,12 @@ SensorState collect_state(std::span<const Shard* const> shards,
   for (const Shard* sh : shards) s.saved_now = std::max(s.saved_now, sh->now());
   for (const Shard* sh : shards) {
     const HostTable& t = sh->hosts();
-    t.for_each_in(0, t.capacity(), [&](uint32_t, const Host& h) {
-      for (const LabelState& l : h.labels)
-        if (l.set_at) {
-          s.hosts.push_back(h);
-          // A run that saw no packet still carries restored labels: the saved time is
-          // never before their activity (the restoring timer wheel starts there).
-          for (const LabelState& x : h.labels) s.saved_now = std::max(s.saved_now, x.last_activity);
-          return;
-        }
+    t.for_each_in(0, t.capacity(), [&](uint32_t handle, const Host& h) {
+      if (!h.any_label()) return;
+      const HostSnapshot& snap = s.hosts.emplace_back(t.snapshot(handle));
+      // A run that saw no packet still carries restored labels: the saved time is never
+      // before their activity (the restoring timer wheel starts there).
+      for (const LabelState& x : snap.labels) s.saved_now = std::max(s.saved_now, x.last_activity);
     });
     const PeerTable& p = sh->peers();
     p.for_each_in(0, p.capacity(), sh->now(),
@@ -166,7 +163,7 @@ std::string encode_state(const SensorState& s) {
       .field("saved_now", int64_t(s.saved_now))
       .key("hosts")
       .begin_array();
-  for (const Host& h : s.hosts) {
+  for (const HostSnapshot& h : s.hosts) {
     w.begin_object()
         .field("ip", h.addr.to_string())
         .field("last_seen", int64_t(h.last_seen))
@@ -251,7 +248,7 @@ Result<SensorState> decode_state(std::string_view text, const std::string& name)
       r.fail(path, "expected an object");
       break;
     }
-    Host out;
+    HostSnapshot out;
     out.addr = r.ip(h, "ip", path);
     out.last_seen = r.integer(h, "last_seen", path, 0, kMaxTs);
     out.bt_activity = r.integer(h, "bt_activity", path, 0, kMaxTs);
@@ -307,6 +304,7 @@ Result<SensorState> decode_state(std::string_view text, const std::string& name)
     bool any = false;
     for (const LabelState& l : out.labels) any = any || l.set_at;
     if (!any) continue;
+    out.sync_label_bits();
     auto [it, fresh] = seen.try_emplace(out.addr, s.hosts.size());
     if (fresh) {
       s.hosts.push_back(out);
@@ -367,7 +365,7 @@ RestoreReport restore_state(const SensorState& s, std::span<Shard* const> shards
   RestoreReport rep;
   if (shards.empty()) return rep;
   const uint32_t n = uint32_t(shards.size());
-  for (const Host& h : s.hosts) {
+  for (const HostSnapshot& h : s.hosts) {
     Shard& sh = *shards[shard_of(h.addr, n)];
     if (!sh.restore_host(h, s.saved_now)) ++rep.evicted;
     ++rep.hosts;

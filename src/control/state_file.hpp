@@ -47,9 +47,9 @@ struct SavedTracker {
 };
 
 struct SensorState {
-  Timestamp saved_now = 0;  // engine time when saved: the latest shard clock
-  int64_t written_at = 0;   // wall clock, unix seconds (for people)
-  std::vector<Host> hosts;  // hosts holding at least one label
+  Timestamp saved_now = 0;          // engine time when saved: the latest shard clock
+  int64_t written_at = 0;           // wall clock, unix seconds (for people)
+  std::vector<HostSnapshot> hosts;  // hosts holding at least one label
   std::vector<SavedPeer> peers;
   std::vector<SavedTracker> trackers;
   size_t labels() const;

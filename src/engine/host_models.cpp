@@ -51,7 +51,7 @@ HostModels::HostModels(EventSink& sink, ModelStats& stats, HostTable& hosts, uin
     : sink_(sink),
       stats_(stats),
       hosts_(hosts),
-      timers_(hosts.capacity(), kNsPerSec),
+      timers_(hosts.label_capacity(), kNsPerSec),
       budget_(expiry_budget) {}
 
 FlowRef HostModels::ref_of(const Flow& f, uint32_t evidence) {
@@ -63,25 +63,26 @@ FlowRef HostModels::ref_of(const Flow& f, uint32_t evidence) {
   return r;
 }
 
-void HostModels::arm(uint32_t handle, const Host& h) {
-  // One timer per host, for the earliest label deadline; re-armed lazily when it fires.
+void HostModels::arm(uint32_t slot, const HostLabels& hl) {
+  // One timer per labelled host, for the earliest label deadline; re-armed lazily when it
+  // fires.
   Timestamp next = 0;
   for (int i = 0; i < kLabelCount; ++i) {
-    const LabelState& l = h.labels[size_t(i)];
+    const LabelState& l = hl.labels[size_t(i)];
     if (!l.set_at) continue;
     Timestamp d = l.last_activity + cfg_->labels[size_t(i)].ttl;
     if (next == 0 || d < next) next = d;
   }
   if (next) {
     timers_.start(next);  // first use: the wheel's epoch (later calls do nothing)
-    if (!timers_.armed(handle) || timers_.deadline(handle) > next) timers_.schedule(handle, next);
+    if (!timers_.armed(slot) || timers_.deadline(slot) > next) timers_.schedule(slot, next);
   } else {
-    timers_.cancel(handle);
+    timers_.cancel(slot);
   }
 }
 
-void HostModels::expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool evicted) {
-  LabelState& st = h.labels[size_t(l)];
+void HostModels::expire(Host& h, HostLabels& hl, LabelId l, Timestamp at, bool evicted) {
+  LabelState& st = hl.labels[size_t(l)];
   LabelEvent e;
   e.ts = at;
   e.host = h.addr;
@@ -94,38 +95,87 @@ void HostModels::expire(uint32_t handle, Host& h, LabelId l, Timestamp at, bool 
   e.remote = st.remote;
   e.evicted = evicted;
   if (l == LabelId::kBittorrentUser) {
-    e.alert_flows = h.alert.flows;
-    e.alert_bytes = h.alert.bytes;
-    h.alert = AlertState{};  // a new lifetime may alert again
+    e.alert_flows = hl.alert.flows;
+    e.alert_bytes = hl.alert.bytes;
+    hl.alert = AlertState{};  // a new lifetime may alert again
   }
   st = LabelState{};
+  h.label_bits &= uint8_t(~(1u << unsigned(l)));
   (evicted ? stats_.labels_evicted : stats_.labels_expired)[size_t(l)].add();
   stats_.labels_active[size_t(l)].set(stats_.labels_active[size_t(l)].get() - 1);
   sink_.on_label(e);
-  (void)handle;
+}
+
+void HostModels::evict_labels(Host& h, Timestamp now) {
+  HostLabels* hl = hosts_.labels_of(h);
+  if (!hl) return;
+  timers_.cancel(h.label_slot);
+  for (int i = 0; i < kLabelCount; ++i)
+    if (h.labelled(LabelId(i))) expire(h, *hl, LabelId(i), now, true);
+  hosts_.detach_labels(h);
+}
+
+void HostModels::release_if_unlabelled(Host& h) {
+  if (h.any_label() || h.label_slot == Host::kNoLabels) return;
+  timers_.cancel(h.label_slot);
+  hosts_.detach_labels(h);
+}
+
+bool HostModels::attach(uint32_t handle, Timestamp now) {
+  if (hosts_.attach_labels(handle)) return true;
+  // Pool full: sample a few holders from a rotating cursor and end the labels of the one
+  // whose last activity is oldest (bounded work; an approximate LRU, as caches do).
+  constexpr uint32_t kSample = 8;
+  const uint32_t n = hosts_.label_capacity();
+  uint32_t victim = HostTable::kNil;
+  Timestamp oldest = 0;
+  for (uint32_t k = 0; k < std::min(kSample, n); ++k) {
+    uint32_t slot = (evict_cursor_ + k) % n;
+    uint32_t owner = hosts_.label_owner(slot);
+    if (owner == HostTable::kNil || owner == handle) continue;
+    const HostLabels& hl = *hosts_.labels_of(hosts_.at(owner));
+    Timestamp last = 0;
+    for (const LabelState& l : hl.labels) last = std::max(last, l.last_activity);
+    if (victim == HostTable::kNil || last < oldest) victim = owner, oldest = last;
+  }
+  evict_cursor_ = (evict_cursor_ + kSample) % n;
+  if (victim == HostTable::kNil) return false;
+  stats_.label_pool_evictions.add();
+  evict_labels(hosts_.at(victim), now);
+  return hosts_.attach_labels(handle);
 }
 
 void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, uint32_t reason,
                                 Timestamp now, bool may_set, const FlowDetail* detail) {
   const LabelConfig& lc = cfg_->labels[size_t(l)];
   if (!lc.enabled) return;
-  LabelState& st = h.labels[size_t(l)];
-  // A label whose TTL ran out before this packet (the timer has not fired yet) ends at its
-  // exact deadline first; this activity then starts a new lifetime.
-  if (st.set_at && now >= st.last_activity + lc.ttl)
-    expire(handle, h, l, st.last_activity + lc.ttl, false);
-  if (st.set_at) {
-    if (now > st.last_activity) st.last_activity = now;
-    st.reason |= reason;
-    if (!st.remote[0] && detail) label_remote(st.remote, l, detail, f, h.addr);
-    return;  // refreshed: lazy re-arm takes care of the later deadline
+  if (h.labelled(l)) {
+    HostLabels& hl = *hosts_.labels_of(h);
+    LabelState& st = hl.labels[size_t(l)];
+    // A label whose TTL ran out before this packet (the timer has not fired yet) ends at its
+    // exact deadline first; this activity then starts a new lifetime.
+    if (now >= st.last_activity + lc.ttl) {
+      expire(h, hl, l, st.last_activity + lc.ttl, false);
+    } else {
+      if (now > st.last_activity) st.last_activity = now;
+      st.reason |= reason;
+      if (!st.remote[0] && detail) label_remote(st.remote, l, detail, f, h.addr);
+      return;  // refreshed: lazy re-arm takes care of the later deadline
+    }
   }
-  if (!may_set) return;
+  if (!may_set) {
+    release_if_unlabelled(h);
+    return;
+  }
+  if (!attach(handle, now)) return;  // not reached: a full pool always has another holder
+  HostLabels& hl = *hosts_.labels_of(h);
+  LabelState& st = hl.labels[size_t(l)];
   st.set_at = now;
   st.last_activity = now;
   st.reason = reason;
   st.flow = ref_of(f, f.evidence);
   label_remote(st.remote, l, detail, f, h.addr);
+  h.label_bits |= uint8_t(1u << unsigned(l));
   LabelEvent e;
   e.ts = now;
   e.host = h.addr;
@@ -140,31 +190,29 @@ void HostModels::set_or_refresh(uint32_t handle, Host& h, LabelId l, Flow& f, ui
   stats_.labels_set[size_t(l)].add();
   stats_.labels_active[size_t(l)].add();
   sink_.on_label(e);
-  arm(handle, h);
+  arm(h.label_slot, hl);
 }
 
-void HostModels::fire_alert(uint32_t handle, Host& h, Flow& f, uint32_t evidence, Timestamp now) {
-  (void)handle;
-  AlertState& a = h.alert;
+void HostModels::fire_alert(Host& h, HostLabels& hl, Flow& f, uint32_t evidence, Timestamp now) {
+  AlertState& a = hl.alert;
   a.fired = true;
+  const LabelState& user = hl.labels[size_t(LabelId::kBittorrentUser)];
   AlertEvent e;
   e.ts = now;
   e.host = h.addr;
   e.model = uint8_t(ModelId::kBittorrent);
   e.severity = (evidence & cfg_->high_severity_evidence) ? 1 : 2;
-  e.evidence = a.evidence | h.labels[size_t(LabelId::kBittorrentUser)].reason;
-  e.first_seen = h.labels[size_t(LabelId::kBittorrentUser)].set_at;
+  e.evidence = a.evidence | user.reason;
+  e.first_seen = user.set_at;
   e.last_seen = now;
   e.bytes = f.bytes[0] + f.bytes[1];
   // Evidence chain: the flow that triggered the detection, then the one that set the label.
   e.flows[0] = ref_of(f, f.evidence);
   e.nflows = 1;
   e.has_flow = true;
-  const FlowRef& lf = h.labels[size_t(LabelId::kBittorrentUser)].flow;
-  if (lf.flow_id != e.flows[0].flow_id) e.flows[e.nflows++] = lf;
-  for (int i = 0; i < kLabelCount; ++i)
-    if (h.labels[size_t(i)].set_at) e.labels |= uint8_t(1u << i);
-  e.remote = h.labels[size_t(LabelId::kBittorrentUser)].remote;
+  if (user.flow.flow_id != e.flows[0].flow_id) e.flows[e.nflows++] = user.flow;
+  e.labels = h.label_bits;
+  e.remote = user.remote;
   stats_.alerts[size_t(ModelId::kBittorrent)].add();
   sink_.on_alert(e);
 }
@@ -186,11 +234,12 @@ void HostModels::on_evidence(uint32_t handle, Flow& f, uint32_t added, Timestamp
   if (!cfg_->bittorrent_enabled || !h.labelled(LabelId::kBittorrentUser)) return;
   uint32_t peer = added & cfg_->peer_evidence;
   if (!peer) return;
-  AlertState& a = h.alert;
+  HostLabels& hl = *hosts_.labels_of(h);
+  AlertState& a = hl.alert;
   if (!a.first_seen) a.first_seen = now;
   a.last_seen = now;
   a.evidence |= peer;
-  if (!a.fired) fire_alert(handle, h, f, peer, now);
+  if (!a.fired) fire_alert(h, hl, f, peer, now);
 }
 
 uint32_t HostModels::transfer_port_evidence(uint32_t handle, const Flow& f) const {
@@ -206,44 +255,66 @@ void HostModels::on_flow_end(uint32_t handle, Flow& f, Timestamp now) {
   (void)now;
   Host& h = hosts_.at(handle);
   if (h.labelled(LabelId::kBittorrentUser) && (f.evidence & cfg_->peer_evidence)) {
-    h.alert.flows++;
-    h.alert.bytes += f.bytes[0] + f.bytes[1];
+    AlertState& a = hosts_.labels_of(h)->alert;
+    a.flows++;
+    a.bytes += f.bytes[0] + f.bytes[1];
   }
 }
 
 uint32_t HostModels::advance(Timestamp now) {
   timers_.start(now);
-  return timers_.advance(now, budget_, [&](uint32_t handle) {
+  return timers_.advance(now, budget_, [&](uint32_t slot) {
     stats_.expiry_runs.add();
-    Host& h = hosts_.at(handle);
-    if (h.last_seen == 0) return;  // evicted meanwhile (on_evict cancels, but be safe)
+    uint32_t owner = hosts_.label_owner(slot);
+    if (owner == HostTable::kNil) return;  // freed meanwhile (detaching cancels, but be safe)
+    Host& h = hosts_.at(owner);
+    HostLabels& hl = *hosts_.labels_of(h);
     for (int i = 0; i < kLabelCount; ++i) {
-      LabelState& l = h.labels[size_t(i)];
-      if (!l.set_at) continue;
-      Timestamp deadline = l.last_activity + cfg_->labels[size_t(i)].ttl;
+      if (!h.labelled(LabelId(i))) continue;
+      Timestamp deadline = hl.labels[size_t(i)].last_activity + cfg_->labels[size_t(i)].ttl;
       // Lazy re-arm: refreshed labels are simply re-armed for their new deadline. The event
       // carries the exact deadline, not the (up to one tick later) firing time.
-      if (deadline <= now) expire(handle, h, LabelId(i), deadline, false);
+      if (deadline <= now) expire(h, hl, LabelId(i), deadline, false);
     }
-    arm(handle, h);
+    if (h.any_label()) {
+      arm(slot, hl);
+    } else {
+      hosts_.detach_labels(h);  // the timer has fired: nothing left armed for this slot
+    }
   });
 }
 
 void HostModels::on_evict(uint32_t handle, const Host& old, Timestamp now) {
-  timers_.cancel(handle);
-  Host h = old;
-  for (int i = 0; i < kLabelCount; ++i)
-    if (h.labels[size_t(i)].set_at) expire(handle, h, LabelId(i), now, true);
+  (void)handle;
+  Host h = old;  // the slot already holds the new host; the copy still owns the label state
+  evict_labels(h, now);
 }
 
-void HostModels::restore(uint32_t handle, Timestamp saved_now) {
+bool HostModels::restore(uint32_t handle, const HostSnapshot& saved, Timestamp saved_now) {
   // The wheel measures deadlines from its epoch: start it at the time the state was saved
   // (before any packet of this run), so restored deadlines and new ones share one clock.
   timers_.start(saved_now);
-  const Host& h = hosts_.at(handle);
+  Host& h = hosts_.at(handle);
+  HostSnapshot labels = saved;
+  labels.sync_label_bits();
+  // Restored twice (not done by the state loader, which keeps one entry a host): the
+  // labels it held are replaced, not counted twice.
   for (int i = 0; i < kLabelCount; ++i)
-    if (h.labels[size_t(i)].set_at) stats_.labels_active[size_t(i)].add();
-  arm(handle, h);
+    if (h.labelled(LabelId(i)))
+      stats_.labels_active[size_t(i)].set(stats_.labels_active[size_t(i)].get() - 1);
+  h.label_bits = 0;
+  if (!labels.any_label()) {
+    release_if_unlabelled(h);
+    return true;
+  }
+  const uint32_t evictions = uint32_t(stats_.label_pool_evictions.get());
+  if (!attach(handle, saved_now)) return false;
+  static_cast<HostLabels&>(*hosts_.labels_of(h)) = static_cast<const HostLabels&>(labels);
+  h.label_bits = labels.label_bits;
+  for (int i = 0; i < kLabelCount; ++i)
+    if (h.labelled(LabelId(i))) stats_.labels_active[size_t(i)].add();
+  arm(h.label_slot, *hosts_.labels_of(h));
+  return uint32_t(stats_.label_pool_evictions.get()) == evictions;
 }
 
 }  // namespace btsensor

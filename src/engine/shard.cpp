@@ -20,7 +20,7 @@ Shard::Shard(const EngineConfig& cfg, EventSink& sink, const SharedTables* share
       sink_(sink),
       flows_(cfg.flow_capacity),
       flow_timers_(cfg.flow_capacity, cfg.timer_tick),
-      hosts_(cfg.host_capacity),
+      hosts_(cfg.host_capacity, cfg.effective_label_capacity()),
       classifier_(cfg.dpi, shared, index, cstats_),
       models_(sink, mstats_, hosts_, cfg.expiry_budget),
       shared_(shared) {}
@@ -348,7 +348,7 @@ void Shard::process_one(const RawPacket& p, const Staged& s) {
     flow_timers_.schedule(h, f.last_ts + cfg_.timeouts.tcp_closed);
 }
 
-bool Shard::restore_host(const Host& saved, Timestamp saved_now) {
+bool Shard::restore_host(const HostSnapshot& saved, Timestamp saved_now) {
   // TTLs come from the published models, as they will when packets flow.
   models_.begin_burst(shared_ ? shared_->models.get() : nullptr);
   uint32_t evicted;
@@ -361,11 +361,17 @@ bool Shard::restore_host(const Host& saved, Timestamp saved_now) {
   }
   if (evicted != HostTable::kNil || hosts_.size() > before) stats_.hosts_created.add();
   Host& dst = hosts_.at(h);
-  dst = saved;
+  // The entry's own fields from the snapshot; its label state (if it already had one) stays
+  // attached and is overwritten by the models.
+  const uint32_t slot = dst.label_slot;
+  const uint8_t bits = dst.label_bits;
+  dst = static_cast<const Host&>(saved);
+  dst.label_slot = slot;
+  dst.label_bits = bits;
   if (dst.last_seen == 0) dst.last_seen = 1;  // 0 marks a free slot
-  models_.restore(h, saved_now);
+  bool room = models_.restore(h, saved, saved_now);
   stats_.hosts_active.set(hosts_.size());
-  return evicted == HostTable::kNil;
+  return evicted == HostTable::kNil && room;
 }
 
 void Shard::restore_peer(const IpAddr& host, const IpAddr& ip, uint16_t port, Timestamp expires,

@@ -31,8 +31,10 @@ bool LabelsQuery::step(const Shard& s) {
   const HostTable& t = s.hosts();
   const uint32_t end = cursor_ + slots_per_step_;
   t.for_each_in(cursor_, end, [&](uint32_t, const Host& h) {
+    const HostLabels* hl = t.labels_of(h);
+    if (!hl) return;
     for (int i = 0; i < kLabelCount; ++i) {
-      const LabelState& l = h.labels[size_t(i)];
+      const LabelState& l = hl->labels[size_t(i)];
       if (!l.set_at) continue;
       if (results_.size() == capacity_) {
         truncated_ = true;
@@ -57,7 +59,7 @@ void HostQuery::reset(const IpAddr& host) {
   started_ = found_ = false;
   cursor_ = peers_ = 0;
   now_ = 0;
-  host_ = Host{};
+  host_ = HostSnapshot{};
   expires_.fill(0);
 }
 
@@ -69,7 +71,7 @@ bool HostQuery::step(const Shard& s) {
     uint32_t h = s.hosts().find(addr_);
     if (h != HostTable::kNil) {
       found_ = true;
-      host_ = s.hosts().at(h);
+      host_ = s.hosts().snapshot(h);
       const ModelConfig& mc = models_of(s);
       for (int i = 0; i < kLabelCount; ++i)
         if (host_.labels[size_t(i)].set_at)

@@ -125,6 +125,11 @@ const std::vector<FamilySpec>& table() {
        "Flows carrying each kind of BitTorrent evidence when they ended."},
       {"btsensor_labels_active", kGauge, {"label"}, "Hosts currently holding a label."},
       {"btsensor_label_events_total", kCounter, {"label", "action"}, "Host labels set or expired."},
+      {"btsensor_label_pool_evictions_total",
+       kCounter,
+       {},
+       "Hosts whose labels ended early because the label pool (hosts.label_capacity) was "
+       "full."},
       {"btsensor_alerts_total", kCounter, {"model"}, "Alerts raised, by model."},
       // Planned: named here so dashboards and alert rules can be written and checked now.
       {"btsensor_reputation_entries", kGauge, {"feed"}, "Entries loaded from a reputation feed."},

@@ -216,6 +216,9 @@ void add_builtin_families(MetricsCollector& c, MetricsSources src_in) {
             msum([i](const ModelStats& m) -> const Counter& { return m.labels_evicted[i]; }));
     }
   });
+  c.add("btsensor_label_pool_evictions_total", [msum](SampleWriter& w) {
+    w.add(msum([](const ModelStats& m) -> const Counter& { return m.label_pool_evictions; }));
+  });
   c.add("btsensor_alerts_total", [msum](SampleWriter& w) {
     for (int m = 0; m < kModelCount; ++m)
       w.add({model_name(ModelId(m))},

@@ -92,7 +92,7 @@ TEST(TablesFull, EvictionPrefersTheIdlestFlowNotTheOldest) {
 }
 
 TEST(TablesFull, HostTableEvictsTheLeastRecentlySeenHost) {
-  HostTable t(8);  // one 8-way bucket
+  HostTable t(8, 8);  // one 8-way bucket
   ASSERT_EQ(t.capacity(), 8u);
   auto host = [](int i) { return ip("10.0.0." + std::to_string(i)); };
   uint32_t ev;

@@ -21,6 +21,7 @@ flows:
   capacity: 1000
   output: bittorrent
   timeouts: {tcp_new: 30, tcp_established: 300, tcp_closed: 0, udp: 60, other: 60}
+hosts: {capacity: 4096, label_capacity: 300}
 outputs:
   eve: {path: /tmp/eve.json}
   community_id_seed: 7
@@ -34,6 +35,23 @@ outputs:
   EXPECT_EQ(c->engine.timeouts.tcp_closed, 0);
   EXPECT_EQ(c->outputs.eve.path, "/tmp/eve.json");
   EXPECT_EQ(c->outputs.community_id_seed, 7);
+  EXPECT_EQ(c->engine.host_capacity, 4096u);
+  EXPECT_EQ(c->engine.effective_label_capacity(), 300u);
+}
+
+// Label pool size: capacity / 16, at least 1024, never more than the host table.
+TEST(Config, LabelCapacityDefaults) {
+  EngineConfig e;
+  e.host_capacity = 1u << 20;
+  EXPECT_EQ(e.effective_label_capacity(), 65536u);
+  e.host_capacity = 4096;
+  EXPECT_EQ(e.effective_label_capacity(), 1024u);
+  e.host_capacity = 100;
+  EXPECT_EQ(e.effective_label_capacity(), 100u);
+  e.label_capacity = 5000;
+  EXPECT_EQ(e.effective_label_capacity(), 100u);
+  e.host_capacity = 65536;
+  EXPECT_EQ(e.effective_label_capacity(), 5000u);
 }
 
 // Every kind of mistake is reported with file:line:col and the key at fault.
@@ -51,6 +69,9 @@ TEST(Config, MistakesAreReportedWithPositions) {
       {"flows:\n  capacity: 99999999999\n",
        "c.yaml:2:13: flows.capacity: value 99999999999 out of range"},
       {"flows:\n  output: some\n", "c.yaml:2:11: flows.output: expected all, bittorrent or none"},
+      {"hosts:\n  label_capacity: -1\n",
+       "c.yaml:2:19: hosts.label_capacity: expected a whole number"},
+      {"hosts:\n  labels: 5\n", "c.yaml:2:3: hosts.labels: unknown key"},
       {"flows:\n  timeouts: {udp: 0}\n", "flows.timeouts.udp: value 0 out of range"},
       {"flows:\n  timeouts: {tcp: 5}\n", "flows.timeouts.tcp: unknown key"},
       {"outputs:\n  community_id_seed: 70000\n",

@@ -195,5 +195,81 @@ TEST_F(ModelsFixture, ExpiryWorkIsBoundedPerCall) {
     EXPECT_EQ(e.ts, T0 + 30 * MIN);
 }
 
+// Label state lives in a bounded pool (hosts.label_capacity), attached while a host holds a
+// label. Expiry gives the slot back; a host evicted from the host table gives it back.
+TEST_F(ModelsFixture, LabelStateIsAttachedWhileLabelledAndFreedAtExpiry) {
+  const HostTable& t = shard->hosts();
+  EXPECT_EQ(t.labels_in_use(), 0u);
+  dht(T0, "10.0.0.9");  // peer traffic alone: a host, no label, no label state
+  EXPECT_EQ(t.labels_in_use(), 0u);
+  tracker(T0 + 1 * S, "10.0.0.9");
+  EXPECT_EQ(t.labels_in_use(), 1u);
+  const Host& h = t.at(t.find(ip("10.0.0.9")));
+  EXPECT_TRUE(h.labelled(LabelId::kBittorrentUser));
+  ASSERT_NE(t.labels_of(h), nullptr);
+  EXPECT_EQ(t.labels_of(h)->labels[size_t(LabelId::kBittorrentUser)].set_at, T0 + 1 * S);
+  shard->advance(T0 + 1 * S + 30 * MIN + S);
+  EXPECT_EQ(labels(LabelId::kBittorrentUser, LabelAction::kExpire).size(), 1u);
+  EXPECT_EQ(t.labels_in_use(), 0u);
+  EXPECT_FALSE(h.any_label());
+  // Labelled again later: a new lifetime in a fresh slot (its alert state fresh too).
+  tracker(T0 + 40 * MIN, "10.0.0.9");
+  dht(T0 + 41 * MIN, "10.0.0.9");
+  EXPECT_EQ(t.labels_in_use(), 1u);
+  // One alert a lifetime: the first from the DHT flow of T0 (transfer port 6881) judged when
+  // it ended inside the first lifetime, the second from the new DHT traffic.
+  ASSERT_EQ(sink.alerts.size(), 2u);
+  EXPECT_EQ(sink.alerts[1].ts, T0 + 41 * MIN);
+  EXPECT_EQ(sink.alerts[1].first_seen, T0 + 40 * MIN);
+}
+
+TEST_F(ModelsFixture, FullLabelPoolEndsTheLeastRecentlyActiveHoldersLabels) {
+  cfg.label_capacity = 4;
+  shard = std::make_unique<Shard>(cfg, sink, &shared, 0);
+  ASSERT_EQ(shard->hosts().label_capacity(), 4u);
+  const char* hosts[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"};
+  for (int i = 0; i < 4; ++i) tracker(T0 + i * S, hosts[i]);
+  dht(T0 + 10 * S, "10.0.0.1");  // 10.0.0.1 active again: 10.0.0.2 is now the idlest
+  dht(T0 + 11 * S, "10.0.0.3");
+  dht(T0 + 12 * S, "10.0.0.4");
+  tracker(T0 + 20 * S, "10.0.0.5");  // a fifth holder: someone has to go
+  EXPECT_EQ(shard->model_stats().label_pool_evictions.get(), 1u);
+  auto ended = labels(LabelId::kBittorrentUser, LabelAction::kExpire);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].host, ip("10.0.0.2"));
+  EXPECT_TRUE(ended[0].evicted);
+  EXPECT_EQ(ended[0].ts, T0 + 20 * S);
+  EXPECT_EQ(shard->model_stats().labels_evicted[size_t(LabelId::kBittorrentUser)].get(), 1u);
+  auto set = labels(LabelId::kBittorrentUser, LabelAction::kSet);
+  ASSERT_EQ(set.size(), 5u);
+  EXPECT_EQ(set[4].host, ip("10.0.0.5"));
+  EXPECT_EQ(shard->hosts().labels_in_use(), 4u);
+  EXPECT_EQ(shard->model_stats().labels_active[size_t(LabelId::kBittorrentUser)].get(), 4u);
+  // The others keep theirs and still expire on time.
+  shard->advance(T0 + 20 * S + 30 * MIN + S);
+  EXPECT_EQ(labels(LabelId::kBittorrentUser, LabelAction::kExpire).size(), 5u);
+  EXPECT_EQ(shard->hosts().labels_in_use(), 0u);
+  EXPECT_EQ(shard->model_stats().labels_active[size_t(LabelId::kBittorrentUser)].get(), 0u);
+}
+
+TEST_F(ModelsFixture, HostEvictedWhileLabelledGivesItsLabelStateBack) {
+  cfg.host_capacity = 8;  // one 8-way bucket
+  cfg.label_capacity = 8;
+  shard = std::make_unique<Shard>(cfg, sink, &shared, 0);
+  for (int i = 1; i <= 8; ++i) {
+    char host[32];
+    std::snprintf(host, sizeof host, "10.0.0.%d", i);
+    tracker(T0 + i * S, host);
+  }
+  EXPECT_EQ(shard->hosts().labels_in_use(), 8u);
+  tracker(T0 + 20 * S, "10.0.0.99");  // a ninth host: the least recently seen goes
+  auto ended = labels(LabelId::kBittorrentUser, LabelAction::kExpire);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].host, ip("10.0.0.1"));
+  EXPECT_TRUE(ended[0].evicted);
+  EXPECT_EQ(shard->hosts().labels_in_use(), 8u);  // 7 old holders + the new one
+  EXPECT_EQ(shard->model_stats().label_pool_evictions.get(), 0u);
+}
+
 }  // namespace
 }  // namespace btsensor::test

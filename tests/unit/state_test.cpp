@@ -30,9 +30,10 @@ struct Sensor {
   SharedTables shared;
   std::vector<std::unique_ptr<CollectSink>> sinks;
   std::vector<std::unique_ptr<Shard>> shards;
-  explicit Sensor(uint32_t n) {
+  explicit Sensor(uint32_t n, uint32_t label_capacity = 0) {
     cfg.flow_capacity = 1024;
     cfg.host_capacity = 1024;
+    cfg.label_capacity = label_capacity;
     load_source_pipeline(shared, n);
     ReputationTable::Builder b;
     RepEntry e;
@@ -287,6 +288,32 @@ TEST(Json, ParsesWritesAndKeepsIntegersExact) {
   JsonWriter frag;  // members without an enclosing object: the control server's bodies
   frag.field("ok", true).field("n", 3);
   EXPECT_EQ(frag.str(), R"("ok":true,"n":3)");
+}
+
+// Restoring more labelled hosts than the label pool holds: the pool makes room as it does
+// for live traffic (least recently active first), and the report counts it.
+TEST(State, RestoreIntoASmallerLabelPoolEvictsCountedly) {
+  Sensor before(1);
+  for (int i = 1; i <= 5; ++i) {
+    std::string host = "10.0.0." + std::to_string(i);
+    before.tracker_syn(T0 + i * S, host.c_str(), uint16_t(40000 + i));
+  }
+  SensorState st = collect_state(before.craw(), {});
+  ASSERT_EQ(st.hosts.size(), 5u);
+  ASSERT_EQ(st.labels(), 5u);
+  Sensor after(1, 3);
+  RestoreReport rep = restore_state(st, after.raw());
+  EXPECT_EQ(rep.hosts, 5u);
+  EXPECT_EQ(rep.evicted, 2u);
+  const Shard& sh = *after.shards[0];
+  EXPECT_EQ(sh.hosts().labels_in_use(), 3u);
+  EXPECT_EQ(sh.model_stats().label_pool_evictions.get(), 2u);
+  EXPECT_EQ(sh.model_stats().labels_active[0].get(), 3u);
+  size_t evicted = 0;
+  for (const LabelEvent& e : after.sinks[0]->labels) evicted += e.evicted;
+  EXPECT_EQ(evicted, 2u);
+  // What is left is exactly what a new export sees.
+  EXPECT_EQ(collect_state(after.craw(), {}).labels(), 3u);
 }
 
 }  // namespace
