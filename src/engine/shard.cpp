@@ -39,10 +39,13 @@ void Shard::process(std::span<const RawPacket> burst) {
   const size_t n = burst.size();
   const size_t ahead = std::min<size_t>(cfg_.lookahead, EngineConfig::kMaxLookahead);
   size_t next = 0;  // the next packet to stage
+  // Frames are cold when staged (DMA'd or copied long before): their first line (L2–L4
+  // headers) is asked for kFrameAhead frames before decoding touches it.
+  constexpr size_t kFrameAhead = 4;
+  for (size_t k = 0; k < std::min(kFrameAhead, n); ++k) __builtin_prefetch(burst[k].data);
   auto stage_until = [&](size_t end) {
     for (end = std::min(end, n); next < end; ++next) {
-      // The frame after this one: its first line (L2–L4 headers) is on its way meanwhile.
-      if (next + 1 < n) __builtin_prefetch(burst[next + 1].data);
+      if (next + kFrameAhead < n) __builtin_prefetch(burst[next + kFrameAhead].data);
       stage(burst[next], staged_[next % kStageRing]);
     }
   };
