@@ -251,7 +251,9 @@ def memory(out):
           f"capacity doubles), {kv['bytes_per_flow_sizeof']} B from sizeof (Flow {kv['sizeof_flow']} B "
           "+ index + handle maps + timer links); target ≤ 128 B")
     print(f"- per host: {float(kv['bytes_per_host_rss']):.0f} B measured, {kv['bytes_per_host_sizeof']} B "
-          f"from sizeof (Host {kv['sizeof_host']} B + timer links); target ≤ 64 B")
+          f"from sizeof (Host {kv['sizeof_host']} B + {float(kv.get('label_slots_per_host', 0)):.4g} "
+          f"of a {kv.get('bytes_per_label_slot', '?')}-byte label-pool slot with its timer); "
+          "target ≤ 64 B")
 
 
 def sizing(runs):
