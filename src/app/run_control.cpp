@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "btsensor/model_ids.hpp"
+#include "control/json_event_fields.hpp"
 #include "control/state_file.hpp"
 #include "outputs/reopen_signal.hpp"
 

@@ -14,6 +14,7 @@
 #include "btsensor/evidence.hpp"
 #include "btsensor/home_net.hpp"
 #include "btsensor/model_ids.hpp"
+#include "control/json_event_fields.hpp"
 #include "control/reloader.hpp"
 
 namespace btsensor {
@@ -24,13 +25,6 @@ constexpr size_t kMaxClients = 16;
 
 constexpr const char* kCommands = "version, stats, reload, labels, host";
 
-void write_evidence(JsonWriter& w, uint32_t bits) {
-  w.begin_array();
-  for (int e = 0; e < kEvidenceCount; ++e)
-    if (bits & evidence_bit(Evidence(e))) w.value(evidence_name(Evidence(e)));
-  w.end_array();
-}
-
 void write_time(JsonWriter& w, const char* key, Timestamp ts) {
   w.key(key);
   if (ts > 0) {
@@ -40,18 +34,17 @@ void write_time(JsonWriter& w, const char* key, Timestamp ts) {
   }
 }
 
-void write_flow(JsonWriter& w, const FlowRef& f) {
-  w.begin_object()
-      .field("flow_id", uint64_t(f.flow_id))
-      .field("src_ip", f.tuple.src.to_string())
-      .field("src_port", unsigned(f.tuple.sport))
-      .field("dest_ip", f.tuple.dst.to_string())
-      .field("dest_port", unsigned(f.tuple.dport))
-      .field("proto", proto_name(f.tuple.proto));
-  write_time(w, "first_seen", f.first_seen);
-  w.key("evidence");
-  write_evidence(w, f.evidence);
-  w.end_object();
+// A label's times, reason and the flow that set it: the same in `labels` (LabelInfo) and in
+// `host` (LabelState, with the expiry the query computed).
+template <class Label>
+void write_label_body(JsonWriter& w, const Label& l, Timestamp expires) {
+  write_time(w, "set_at", l.set_at);
+  write_time(w, "last_activity", l.last_activity);
+  write_time(w, "expires", expires);
+  w.key("reason");
+  write_evidence_list(w, l.reason);
+  w.key("flow");
+  write_flow_ref(w, l.flow, FlowRefStyle::kReadable);
 }
 
 std::string error_body(const std::string& msg) {
@@ -61,18 +54,6 @@ std::string error_body(const std::string& msg) {
 }
 
 }  // namespace
-
-std::string rfc3339(Timestamp ts) {
-  time_t secs = time_t(ts / kNsPerSec);
-  long us = long(ts % kNsPerSec / 1000);
-  if (ts < 0) return "1970-01-01T00:00:00.000000Z";
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char b[96];  // room for any int the compiler can imagine in each field
-  std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
-  return b;
-}
 
 struct ControlServer::Client {
   uint64_t id = 0;
@@ -408,13 +389,7 @@ void ControlServer::run_shard_jobs() {
             if (!j.label_filter.empty() && j.label_filter != label_name(l.label)) continue;
             ++count;
             w.begin_object().field("host", l.host.to_string()).field("label", label_name(l.label));
-            write_time(w, "set_at", l.set_at);
-            write_time(w, "last_activity", l.last_activity);
-            write_time(w, "expires", l.expires);
-            w.key("reason");
-            write_evidence(w, l.reason);
-            w.key("flow");
-            write_flow(w, l.flow);
+            write_label_body(w, l, l.expires);
             w.end_object();
           }
         }
@@ -435,13 +410,7 @@ void ControlServer::run_shard_jobs() {
             const LabelState& l = h.labels[size_t(i)];
             if (!l.set_at) continue;
             w.begin_object().field("label", label_name(LabelId(i)));
-            write_time(w, "set_at", l.set_at);
-            write_time(w, "last_activity", l.last_activity);
-            write_time(w, "expires", q.expires(LabelId(i)));
-            w.key("reason");
-            write_evidence(w, l.reason);
-            w.key("flow");
-            write_flow(w, l.flow);
+            write_label_body(w, l, q.expires(LabelId(i)));
             w.end_object();
           }
           w.end_array();
@@ -450,7 +419,7 @@ void ControlServer::run_shard_jobs() {
           write_time(w, "first_seen", a.first_seen);
           write_time(w, "last_seen", a.last_seen);
           w.field("flows", unsigned(a.flows)).field("bytes", uint64_t(a.bytes)).key("evidence");
-          write_evidence(w, a.evidence);
+          write_evidence_list(w, a.evidence);
           w.end_object();
         }
         w.end_object();

@@ -85,7 +85,4 @@ class ControlServer {
   std::vector<std::unique_ptr<HostQuery>> host_q_;
 };
 
-// "2021-09-18T10:52:32.376282Z" (µs, UTC), as in EVE records.
-std::string rfc3339(Timestamp ts);
-
 }  // namespace btsensor

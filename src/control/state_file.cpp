@@ -14,32 +14,12 @@
 #include "btsensor/shard.hpp"
 #include "control/atomic_file.hpp"
 #include "control/json.hpp"
+#include "control/json_event_fields.hpp"
 
 namespace btsensor {
 namespace {
 
 constexpr const char* kFormat = "btsensor-state";
-
-void write_evidence(JsonWriter& w, uint32_t bits) {
-  w.begin_array();
-  for (int e = 0; e < kEvidenceCount; ++e)
-    if (bits & evidence_bit(Evidence(e))) w.value(evidence_name(Evidence(e)));
-  w.end_array();
-}
-
-void write_flow(JsonWriter& w, const FlowRef& f) {
-  w.begin_object()
-      .field("flow_id", uint64_t(f.flow_id))
-      .field("src_ip", f.tuple.src.to_string())
-      .field("src_port", unsigned(f.tuple.sport))
-      .field("dest_ip", f.tuple.dst.to_string())
-      .field("dest_port", unsigned(f.tuple.dport))
-      .field("proto", unsigned(f.tuple.proto))
-      .field("first_seen", int64_t(f.first_seen))
-      .key("evidence");
-  write_evidence(w, f.evidence);
-  w.end_object();
-}
 
 // Decoding: every accessor records the first problem with its JSON path; the caller turns
 // it into one error line.
@@ -182,9 +162,9 @@ std::string encode_state(const SensorState& s) {
           .field("remote",
                  std::string_view(l.remote.data(), strnlen(l.remote.data(), l.remote.size())))
           .key("reason");
-      write_evidence(w, l.reason);
+      write_evidence_list(w, l.reason);
       w.key("flow");
-      write_flow(w, l.flow);
+      write_flow_ref(w, l.flow, FlowRefStyle::kExact);
       w.end_object();
     }
     w.end_array();
@@ -197,7 +177,7 @@ std::string encode_state(const SensorState& s) {
         .field("bytes", uint64_t(a.bytes))
         .field("flows", unsigned(a.flows))
         .key("evidence");
-    write_evidence(w, a.evidence);
+    write_evidence_list(w, a.evidence);
     w.end_object().end_object();
   }
   w.end_array().key("peers").begin_array();
