@@ -1,7 +1,5 @@
 #include "app/run_control.hpp"
 
-#include <signal.h>
-
 #include <atomic>
 #include <cstdio>
 
@@ -25,12 +23,7 @@ void on_sighup(int) {
 }  // namespace
 
 void install_run_sighup() {
-  install_reopen_on_sighup();
-  struct sigaction sa {};
-  sa.sa_handler = on_sighup;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;  // a writer in write(2) resumes instead of failing with EINTR
-  sigaction(SIGHUP, &sa, nullptr);
+  install_sighup_handler(on_sighup);  // it reopens the outputs too (request_reopen_all)
 }
 
 uint32_t sighup_count() {

@@ -16,12 +16,16 @@ void on_sighup(int) {
 
 }  // namespace
 
-void install_reopen_on_sighup() {
+void install_sighup_handler(void (*handler)(int)) {
   struct sigaction sa {};
-  sa.sa_handler = on_sighup;
+  sa.sa_handler = handler;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;  // a writer in write(2) resumes instead of failing with EINTR
   sigaction(SIGHUP, &sa, nullptr);
+}
+
+void install_reopen_on_sighup() {
+  install_sighup_handler(on_sighup);
 }
 
 uint32_t reopen_generation() {

@@ -11,6 +11,10 @@ namespace btsensor {
 
 // Installs the SIGHUP handler (idempotent). Call from main's wiring, before writers start.
 void install_reopen_on_sighup();
+// Installs `handler` for SIGHUP instead, with the same flags (SA_RESTART: a writer in
+// write(2) resumes rather than failing with EINTR). A handler that replaces the reopen one
+// must call request_reopen_all() itself (`btsensor run` does, then asks for a reload).
+void install_sighup_handler(void (*handler)(int));
 // Incremented by every SIGHUP (and by request_reopen_all()).
 uint32_t reopen_generation();
 // What the handler does; also for tests and for a control command.
