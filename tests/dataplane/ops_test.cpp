@@ -28,6 +28,7 @@
 #include "btsensor/home_net.hpp"
 #include "control/json.hpp"
 #include "support/frames.hpp"
+#include "support/lcores.hpp"
 #include "support/pcap_writer.hpp"
 #include "support/temp_dir.hpp"
 
@@ -42,20 +43,6 @@ using namespace std::chrono_literals;
 constexpr Timestamp S = kNsPerSec;
 constexpr Timestamp T0 = 1'700'000'000 * S;  // 2023-11-14T22:13:20Z
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> lines_of(const std::string& p) {
-  std::vector<std::string> v;
-  std::ifstream in(p);
-  for (std::string l; std::getline(in, l);) v.push_back(l);
-  return v;
-}
-
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
   auto end = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < end) {
@@ -63,17 +50,6 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds lim
     std::this_thread::sleep_for(50ms);
   }
   return cond();
-}
-
-// "--lcores (0-N)@(cpus this test may use)", as run_test.cpp does.
-std::string lcores_arg(unsigned n) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  sched_getaffinity(0, sizeof(set), &set);
-  std::string cpus;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) cpus += (cpus.empty() ? "" : ",") + std::to_string(c);
-  return "(0-" + std::to_string(n - 1) + ")@(" + cpus + ")";
 }
 
 // A child with stdout+stderr to a file and extra environment; killed if still running.
@@ -131,7 +107,7 @@ CmdResult run_cmd(const std::vector<std::string>& args, const std::string& log) 
   CmdResult r;
   Proc p(args, log);
   r.code = p.wait(90s);
-  r.out = slurp(log);
+  r.out = read_file(log);
   std::string first = r.out.substr(0, r.out.find('\n'));
   if (auto v = parse_json(first)) r.json = *v;
   return r;
@@ -303,7 +279,7 @@ TEST_F(OpsTest, ReloadUnderTrafficAndControlCommands) {
 
   // Up: the socket answers and the first feed's host is labelled.
   ASSERT_TRUE(wait_until([&] { return has_label(ctl({"labels"}), "10.1.0.1"); }, 30s))
-      << slurp(dir / "reload.log") << ctl({"labels"}).out;
+      << read_file(dir / "reload.log") << ctl({"labels"}).out;
   EXPECT_FALSE(has_label(ctl({"labels"}), "10.1.0.2"));
   ASSERT_TRUE(wait_until(
       [&] {
@@ -354,7 +330,7 @@ TEST_F(OpsTest, ReloadUnderTrafficAndControlCommands) {
                ctl({"stats"}).json["stats"]["reloads"]["ok"].as_int() == 1;
       },
       20s))
-      << slurp(dir / "reload.log");
+      << read_file(dir / "reload.log");
   EXPECT_TRUE(wait_until([&] { return has_label(ctl({"labels"}), "10.1.0.2"); }, 10s))
       << ctl({"labels"}).out;
   std::this_thread::sleep_for(500ms);  // traffic after the reload
@@ -373,12 +349,12 @@ TEST_F(OpsTest, ReloadUnderTrafficAndControlCommands) {
   CmdResult failed = ctl({"stats"});
   EXPECT_EQ(failed.json["stats"]["reloads"]["failed"].as_int(), 1) << failed.out;
   EXPECT_EQ(failed.json["stats"]["reloads"]["ok"].as_int(), 1);
-  const size_t mark = lines_of(eve).size();
+  const size_t mark = read_lines(eve).size();
   // Flows that start after the failed reload still carry reputation evidence for both
   // addresses of the running (second) feed.
   EXPECT_TRUE(wait_until(
       [&] {
-        auto e = lines_of(eve);
+        auto e = read_lines(eve);
         return reputation_flows(e, mark, "10.1.0.1") > 0 &&
                reputation_flows(e, mark, "10.1.0.2") > 0;
       },
@@ -406,9 +382,9 @@ TEST_F(OpsTest, ReloadUnderTrafficAndControlCommands) {
   EXPECT_NE(list.out.find("{\"id\":\"lab-host\",\"source\":\"runtime\"}"), std::string::npos)
       << list.out;
   std::this_thread::sleep_for(300ms);  // records already on their way out
-  size_t mark2 = lines_of(eve).size();
+  size_t mark2 = read_lines(eve).size();
   std::this_thread::sleep_for(1500ms);
-  auto e2 = lines_of(eve);
+  auto e2 = read_lines(eve);
   EXPECT_EQ(reputation_flows(e2, mark2, "10.1.0.1"), 0u) << "suppressed host still reported";
   EXPECT_GT(reputation_flows(e2, mark2, "10.1.0.2"), 0u);
   CmdResult rm = ctl({"exclusion", "remove", "lab-host"});
@@ -416,13 +392,13 @@ TEST_F(OpsTest, ReloadUnderTrafficAndControlCommands) {
   CmdResult rm2 = ctl({"exclusion", "remove", "lab-host"});
   EXPECT_EQ(rm2.code, 1);
   EXPECT_NE(rm2.out.find("no exclusion 'lab-host'"), std::string::npos) << rm2.out;
-  const size_t mark3 = lines_of(eve).size();
+  const size_t mark3 = read_lines(eve).size();
   EXPECT_TRUE(
-      wait_until([&] { return reputation_flows(lines_of(eve), mark3, "10.1.0.1") > 0; }, 10s));
+      wait_until([&] { return reputation_flows(read_lines(eve), mark3, "10.1.0.1") > 0; }, 10s));
 
   ::kill(sensor.pid(), SIGTERM);
-  EXPECT_EQ(sensor.wait(), 0) << slurp(dir / "reload.log");
-  std::string log = slurp(dir / "reload.log");
+  EXPECT_EQ(sensor.wait(), 0) << read_file(dir / "reload.log");
+  std::string log = read_file(dir / "reload.log");
   EXPECT_NE(log.find("suppressed by 1 exclusion(s)"), std::string::npos) << log;
   EXPECT_NE(log.find("reload (signal): ok"), std::string::npos) << log;
   EXPECT_NE(log.find("reload (control): failed, the running state is kept"), std::string::npos);
@@ -453,12 +429,12 @@ TEST_F(OpsTest, LabelsSurviveARestartAndExpireOnTime) {
   std::string c1 = write_config("r1.yaml", "rx_pcap=" + (dir / "a.pcap"), 1, extra);
   {
     Proc p(run_args(c1, dir / "r1.json", 1), dir / "r1.log");
-    ASSERT_EQ(p.wait(), 0) << slurp(dir / "r1.log");
+    ASSERT_EQ(p.wait(), 0) << read_file(dir / "r1.log");
   }
-  std::string log1 = slurp(dir / "r1.log");
+  std::string log1 = read_file(dir / "r1.log");
   EXPECT_NE(log1.find("state: saved 1 label(s) on 1 host(s)"), std::string::npos) << log1;
   size_t sets = 0;
-  for (const auto& l : lines_of(dir / "r1.json"))
+  for (const auto& l : read_lines(dir / "r1.json"))
     sets += l.find("\"action\":\"set\"") != std::string::npos;
   EXPECT_EQ(sets, 1u);
   fs::copy_file(dir / "state.json", dir / "state.saved");
@@ -472,16 +448,16 @@ TEST_F(OpsTest, LabelsSurviveARestartAndExpireOnTime) {
   std::string c2 = write_config("r2.yaml", "rx_pcap=" + (dir / "b.pcap"), 2, extra);
   {
     Proc p(run_args(c2, dir / "r2.json", 2), dir / "r2.log");
-    ASSERT_EQ(p.wait(), 0) << slurp(dir / "r2.log");
+    ASSERT_EQ(p.wait(), 0) << read_file(dir / "r2.log");
   }
-  std::string log2 = slurp(dir / "r2.log");
+  std::string log2 = read_file(dir / "r2.log");
   EXPECT_NE(log2.find("state: restored 1 label(s) on 1 host(s)"), std::string::npos) << log2;
   std::vector<std::string> expires;
-  for (const auto& l : lines_of(dir / "r2.json")) {
+  for (const auto& l : read_lines(dir / "r2.json")) {
     EXPECT_EQ(l.find("\"action\":\"set\""), std::string::npos) << l;
     if (l.find("\"action\":\"expire\"") != std::string::npos) expires.push_back(l);
   }
-  ASSERT_EQ(expires.size(), 1u) << slurp(dir / "r2.json");
+  ASSERT_EQ(expires.size(), 1u) << read_file(dir / "r2.json");
   EXPECT_NE(expires[0].find(due), std::string::npos) << expires[0];
   EXPECT_NE(expires[0].find("\"host\":\"10.2.0.1\""), std::string::npos);
   EXPECT_NE(log2.find("state: saved 0 label(s)"), std::string::npos) << log2;
@@ -496,9 +472,9 @@ TEST_F(OpsTest, LabelsSurviveARestartAndExpireOnTime) {
   std::string c3 = write_config("r3.yaml", "rx_pcap=" + (dir / "c.pcap"), 1, extra);
   {
     Proc p(run_args(c3, dir / "r3.json", 1), dir / "r3.log");
-    ASSERT_EQ(p.wait(), 0) << slurp(dir / "r3.log");
+    ASSERT_EQ(p.wait(), 0) << read_file(dir / "r3.log");
   }
-  std::string eve3 = slurp(dir / "r3.json");
+  std::string eve3 = read_file(dir / "r3.json");
   EXPECT_NE(eve3.find(due), std::string::npos) << eve3;
   EXPECT_NE(eve3.find("\"action\":\"expire\""), std::string::npos);
 
@@ -506,10 +482,10 @@ TEST_F(OpsTest, LabelsSurviveARestartAndExpireOnTime) {
   std::ofstream(dir / "state.json") << "{\"format\":\"btsensor-state\",\"vers";
   {
     Proc p(run_args(c3, dir / "r4.json", 1), dir / "r4.log");
-    ASSERT_EQ(p.wait(), 0) << slurp(dir / "r4.log");
+    ASSERT_EQ(p.wait(), 0) << read_file(dir / "r4.log");
   }
-  EXPECT_NE(slurp(dir / "r4.log").find("truncated or damaged"), std::string::npos)
-      << slurp(dir / "r4.log");
+  EXPECT_NE(read_file(dir / "r4.log").find("truncated or damaged"), std::string::npos)
+      << read_file(dir / "r4.log");
 }
 
 }  // namespace

@@ -24,6 +24,8 @@
 
 #include "btsensor/home_net.hpp"
 #include "support/corpus.hpp"
+#include "support/lcores.hpp"
+#include "support/temp_dir.hpp"
 
 namespace btsensor::test {
 namespace {
@@ -54,37 +56,6 @@ class ScratchCleanup : public ::testing::Environment {
 };
 // Test binaries may register from a static (the product code never does: DESIGN.md).
 [[maybe_unused]] auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> read_lines(const fs::path& p) {
-  std::vector<std::string> v;
-  std::ifstream in(p);
-  for (std::string line; std::getline(in, line);) v.push_back(line);
-  return v;
-}
-
-// "--lcores (0-N)@(c1,c2,…)": every lcore may float over the CPUs this test may use, so the
-// same command works on 1, 2 or 64 CPUs.
-std::string lcores_arg(unsigned nlcores) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  sched_getaffinity(0, sizeof(set), &set);
-  std::string cpus;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) {
-      if (!cpus.empty()) cpus += ',';
-      cpus += std::to_string(c);
-    }
-  std::string arg = "(0-";
-  arg += std::to_string(nlcores - 1);
-  return arg + ")@(" + cpus + ")";
-}
 
 struct Child {
   pid_t pid = -1;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace btsensor::test {
 
@@ -35,6 +36,13 @@ inline std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+inline std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> v;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) v.push_back(line);
+  return v;
 }
 
 inline void write_file(const std::string& path, const std::string& text) {
