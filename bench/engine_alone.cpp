@@ -35,6 +35,7 @@
 #include "btsensor/reputation.hpp"
 #include "btsensor/shard.hpp"
 #include "control/config.hpp"
+#include "control/memory_budget.hpp"
 #include "control/shared_state.hpp"
 
 namespace {
@@ -95,18 +96,15 @@ void measure_memory(const EngineConfig& base, const SharedTables* shared) {
   const uint32_t f1 = 1u << 20, f2 = 1u << 21, h1 = 1u << 18, h2 = 1u << 19, small = 1u << 10;
   double per_flow = (rss_of(f2, small) - rss_of(f1, small)) / double(f2 - f1);
   double per_host = (rss_of(small, h2) - rss_of(small, h1)) / double(h2 - h1);
-  // The same from sizeof: record + index share + handle maps + timer wheel links.
-  // FlowTable: Flow record, 8-byte index slot at load ≤ 0.5 (2 slots per flow), slot_of_ and
-  // the free-handle stack (4 + 4). TimerWheel: next, prev (4 + 4), slot (2), deadline (8).
-  double flow_sizeof = double(sizeof(Flow)) + 2 * 8 + 4 + 4 + (4 + 4 + 2 + 8);
-  // HostTable: the Host record (8-way buckets, no separate index), plus its share of the
-  // label pool (a slot per label_capacity host: HostLabels, owner, free stack, and the
-  // HostModels timer-wheel entry).
-  double label_slot = double(sizeof(HostLabels)) + 4 + 4 + (4 + 4 + 2 + 8);
+  // The same from the element sizes the config check uses (control/memory_budget), with
+  // the host's share of the label pool at this capacity.
+  const TableEntryBytes per = table_entry_bytes();
   EngineConfig big = base;
   big.host_capacity = h2;
   double label_share = double(big.effective_label_capacity()) / double(h2);
-  double host_sizeof = double(sizeof(Host)) + label_slot * label_share;
+  double flow_sizeof = double(per.flow);
+  double label_slot = double(per.label_slot);
+  double host_sizeof = double(per.host) + label_slot * label_share;
   std::printf(
       "MEMORY bytes_per_flow_rss=%.1f bytes_per_host_rss=%.1f bytes_per_flow_sizeof=%.0f "
       "bytes_per_host_sizeof=%.0f sizeof_flow=%zu sizeof_host=%zu bytes_per_label_slot=%.0f "

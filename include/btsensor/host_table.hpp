@@ -77,14 +77,18 @@ struct Host {
 };
 static_assert(sizeof(Host) <= 48, "the per-host entry is meant to stay small");
 
+// Bit i set: label i is active in `l` (what Host::label_bits mirrors).
+inline uint8_t label_bits_of(const HostLabels& l) {
+  uint8_t bits = 0;
+  for (int i = 0; i < kLabelCount; ++i)
+    if (l.labels[size_t(i)].set_at) bits |= uint8_t(1u << i);
+  return bits;
+}
+
 // A host with its label state, as the control plane saves, restores and shows it
 // (label_slot means nothing here; label_bits agrees with labels: see sync_label_bits()).
 struct HostSnapshot : Host, HostLabels {
-  void sync_label_bits() {
-    label_bits = 0;
-    for (int i = 0; i < kLabelCount; ++i)
-      if (labels[size_t(i)].set_at) label_bits |= uint8_t(1u << i);
-  }
+  void sync_label_bits() { label_bits = label_bits_of(*this); }
 };
 
 class HostTable {

@@ -11,21 +11,29 @@
 
 namespace btsensor {
 
+TableEntryBytes table_entry_bytes() {
+  // Timer wheel entry: next and prev links, slot, deadline (4 + 4 + 2 + 8).
+  constexpr uint64_t kTimer = 18;
+  return TableEntryBytes{
+      // The Flow, its open-addressing index slots (load factor ≤ 1/2: 2 × 8 bytes), handle
+      // maps (2 × 4) and its timer.
+      sizeof(Flow) + 16 + 8 + kTimer,
+      sizeof(Host),
+      sizeof(HostLabels) + 4 + 4 + kTimer,
+  };
+}
+
 uint64_t shard_table_bytes(const EngineConfig& e) {
-  // Per flow: the Flow, its open-addressing index slots (load factor ≤ 1/2: 2 × 8 bytes),
-  // handle maps (2 × 4) and the timer wheel's links, slot and deadline (4 + 4 + 2 + 8).
-  const uint64_t per_flow = sizeof(Flow) + 16 + 8 + 18;
+  const TableEntryBytes per = table_entry_bytes();
   // Hosts live in 8-way buckets rounded up to a power of two; those holding a label also
-  // have a slot in the label pool: their label and alert state, owner and timer.
+  // have a slot in the label pool.
   uint64_t host_slots = HostTable::kWays;
   while (host_slots < e.host_capacity) host_slots <<= 1;
-  const uint64_t per_host = sizeof(Host);
-  const uint64_t per_label_slot = sizeof(HostLabels) + 4 + 4 + 18;
+  const uint64_t label_slots = std::min<uint64_t>(e.effective_label_capacity(), host_slots);
   // Learned peers: an address pair, port and expiry per entry (PeerTable::Entry).
   const uint64_t per_peer = 2 * sizeof(IpAddr) + sizeof(Timestamp) + 8;
-  const uint64_t label_slots = std::min<uint64_t>(e.effective_label_capacity(), host_slots);
-  return uint64_t(e.flow_capacity) * per_flow + host_slots * per_host +
-         label_slots * per_label_slot + uint64_t(e.dpi.learned_capacity) * per_peer +
+  return uint64_t(e.flow_capacity) * per.flow + host_slots * per.host +
+         label_slots * per.label_slot + uint64_t(e.dpi.learned_capacity) * per_peer +
          uint64_t(e.dpi.detail_capacity) * (sizeof(FlowDetail) + 4);
 }
 

@@ -281,10 +281,8 @@ Result<SensorState> decode_state(std::string_view text, const std::string& name)
       out.alert.evidence = r.evidence(a, "evidence", ap);
     }
     if (!r.ok()) break;
-    bool any = false;
-    for (const LabelState& l : out.labels) any = any || l.set_at;
-    if (!any) continue;
     out.sync_label_bits();
+    if (!out.any_label()) continue;
     auto [it, fresh] = seen.try_emplace(out.addr, s.hosts.size());
     if (fresh) {
       s.hosts.push_back(out);

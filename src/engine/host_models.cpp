@@ -295,22 +295,21 @@ bool HostModels::restore(uint32_t handle, const HostSnapshot& saved, Timestamp s
   // (before any packet of this run), so restored deadlines and new ones share one clock.
   timers_.start(saved_now);
   Host& h = hosts_.at(handle);
-  HostSnapshot labels = saved;
-  labels.sync_label_bits();
+  const uint8_t bits = label_bits_of(saved);
   // Restored twice (not done by the state loader, which keeps one entry a host): the
   // labels it held are replaced, not counted twice.
   for (int i = 0; i < kLabelCount; ++i)
     if (h.labelled(LabelId(i)))
       stats_.labels_active[size_t(i)].set(stats_.labels_active[size_t(i)].get() - 1);
   h.label_bits = 0;
-  if (!labels.any_label()) {
+  if (!bits) {
     release_if_unlabelled(h);
     return true;
   }
   const uint32_t evictions = uint32_t(stats_.label_pool_evictions.get());
   if (!attach(handle, saved_now)) return false;
-  static_cast<HostLabels&>(*hosts_.labels_of(h)) = static_cast<const HostLabels&>(labels);
-  h.label_bits = labels.label_bits;
+  *hosts_.labels_of(h) = static_cast<const HostLabels&>(saved);
+  h.label_bits = bits;
   for (int i = 0; i < kLabelCount; ++i)
     if (h.labelled(LabelId(i))) stats_.labels_active[size_t(i)].add();
   arm(h.label_slot, *hosts_.labels_of(h));
